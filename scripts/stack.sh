@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The local stack without Docker: a single-node KRaft Kafka broker from Apache's jars and a
+# Redis server (the machine's, if one answers). `up` is idempotent; `down` stops only what
+# `up` started.
+#   usage: stack.sh up|down|status
+#   env:   STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093) STACK_KAFKA_DATA_DIR (.run/kafka-<port>)
+#          STACK_REDIS_PORT (6379) STACK_KAFKA_HEAP (512m)
+source "$(dirname "$0")/lib.sh"
+
+STACK_KAFKA_PORT="${STACK_KAFKA_PORT:-9092}"
+STACK_KAFKA_CONTROLLER_PORT="${STACK_KAFKA_CONTROLLER_PORT:-9093}"
+STACK_KAFKA_DATA_DIR="${STACK_KAFKA_DATA_DIR:-$SF_RUN/kafka-$STACK_KAFKA_PORT}"
+STACK_KAFKA_HEAP="${STACK_KAFKA_HEAP:-512m}"
+STACK_REDIS_PORT="${STACK_REDIS_PORT:-6379}"
+STACK_REDIS_DIR="$SF_RUN/redis-$STACK_REDIS_PORT"
+# Any constant works: a data directory is formatted once and reused.
+CLUSTER_ID="c3RyZWFtZm9sZC1sb2NhbA"
+
+kafka_pid_file="$STACK_KAFKA_DATA_DIR/kafka.pid"
+redis_pid_file="$STACK_REDIS_DIR/redis.pid"
+
+pid_of() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"; }
+
+# The JVM command line shared by the storage tool and the broker; heap size first.
+kafka_java() {
+  local heap=$1; shift
+  java_cmd=(java "-Xms${heap}" "-Xmx${heap}" -Djava.awt.headless=true
+    "-Djava.io.tmpdir=$STACK_KAFKA_DATA_DIR/tmp" "-Dkafka.logs.dir=$STACK_KAFKA_DATA_DIR"
+    "-Dlog4j2.configurationFile=$SF_ROOT/stack/kafka/log4j2.properties"
+    -cp "$SF_KAFKA_LIBS/*" "$@")
+}
+
+kafka_up() {
+  if pid="$(pid_of "$kafka_pid_file")"; then
+    sf_log "kafka already running (pid $pid) on 127.0.0.1:$STACK_KAFKA_PORT"
+    return 0
+  fi
+  if sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT"; then
+    sf_log "kafka: something already listens on 127.0.0.1:$STACK_KAFKA_PORT; using it"
+    return 0
+  fi
+  [[ -f "$SF_KAFKA_LIBS/.complete" ]] || "$SF_ROOT/scripts/setup-kafka.sh"
+  mkdir -p "$STACK_KAFKA_DATA_DIR/tmp"
+  sed -e "s#@PORT@#$STACK_KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$STACK_KAFKA_CONTROLLER_PORT#g" \
+    -e "s#@DATA_DIR@#$STACK_KAFKA_DATA_DIR#g" \
+    "$SF_ROOT/stack/kafka/server.properties.in" > "$STACK_KAFKA_DATA_DIR/server.properties"
+  if [[ ! -f "$STACK_KAFKA_DATA_DIR/logs/meta.properties" ]]; then
+    kafka_java 256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 kafka.tools.StorageTool format \
+      --ignore-formatted -t "$CLUSTER_ID" -c "$STACK_KAFKA_DATA_DIR/server.properties"
+    "${java_cmd[@]}" > "$STACK_KAFKA_DATA_DIR/format.log" 2>&1 \
+      || { cat "$STACK_KAFKA_DATA_DIR/format.log" >&2; sf_die "kafka storage format failed"; }
+  fi
+  sf_log "starting kafka $SF_KAFKA_VERSION on 127.0.0.1:$STACK_KAFKA_PORT (data ${STACK_KAFKA_DATA_DIR#"$SF_ROOT"/})"
+  # setsid: a Ctrl-C in the calling terminal must not reach the broker; `down` stops it.
+  kafka_java "$STACK_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 kafka.Kafka "$STACK_KAFKA_DATA_DIR/server.properties"
+  setsid "${java_cmd[@]}" > "$STACK_KAFKA_DATA_DIR/stdout.log" 2>&1 < /dev/null &
+  echo $! > "$kafka_pid_file"
+  local rc=0
+  sf_wait_port 127.0.0.1 "$STACK_KAFKA_PORT" "$!" 120 || rc=$?
+  if ((rc != 0)); then
+    tail -n 40 "$STACK_KAFKA_DATA_DIR/server.log" "$STACK_KAFKA_DATA_DIR/stdout.log" >&2 2>/dev/null || true
+    ((rc == 2)) && sf_die "kafka exited during start (logs above)"
+    sf_die "kafka did not open 127.0.0.1:$STACK_KAFKA_PORT within 120s (logs above)"
+  fi
+}
+
+redis_up() {
+  if pid="$(pid_of "$redis_pid_file")"; then
+    sf_log "redis already running (pid $pid) on 127.0.0.1:$STACK_REDIS_PORT"
+    return 0
+  fi
+  if sf_port_open 127.0.0.1 "$STACK_REDIS_PORT"; then
+    sf_log "redis: using the server that answers on 127.0.0.1:$STACK_REDIS_PORT"
+    return 0
+  fi
+  command -v redis-server >/dev/null || sf_die "no Redis answers on 127.0.0.1:$STACK_REDIS_PORT and redis-server is not installed (make setup)"
+  mkdir -p "$STACK_REDIS_DIR"
+  sf_log "starting redis on 127.0.0.1:$STACK_REDIS_PORT"
+  redis-server --port "$STACK_REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$redis_pid_file" \
+    --dir "$STACK_REDIS_DIR" --logfile "$STACK_REDIS_DIR/redis.log" --save '' --appendonly no
+  sf_wait_port 127.0.0.1 "$STACK_REDIS_PORT" "" 30 || sf_die "redis did not start (see $STACK_REDIS_DIR/redis.log)"
+}
+
+status() {
+  local pid
+  if pid="$(pid_of "$kafka_pid_file")"; then
+    echo "kafka   running   127.0.0.1:$STACK_KAFKA_PORT   pid $pid (started by stack)   logs $STACK_KAFKA_DATA_DIR/server.log"
+  elif sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT"; then
+    echo "kafka   external  127.0.0.1:$STACK_KAFKA_PORT   (not started by stack)"
+  else
+    echo "kafka   down      127.0.0.1:$STACK_KAFKA_PORT"
+  fi
+  if pid="$(pid_of "$redis_pid_file")"; then
+    echo "redis   running   127.0.0.1:$STACK_REDIS_PORT   pid $pid (started by stack)"
+  elif sf_port_open 127.0.0.1 "$STACK_REDIS_PORT"; then
+    echo "redis   external  127.0.0.1:$STACK_REDIS_PORT   (not started by stack)"
+  else
+    echo "redis   down      127.0.0.1:$STACK_REDIS_PORT"
+  fi
+}
+
+down() {
+  local pid
+  if pid="$(pid_of "$kafka_pid_file")"; then
+    sf_log "stopping kafka (pid $pid)"
+    sf_stop_pid "$pid" 60
+  fi
+  rm -f "$kafka_pid_file"
+  if pid="$(pid_of "$redis_pid_file")"; then
+    sf_log "stopping redis (pid $pid)"
+    sf_stop_pid "$pid" 20
+  fi
+  rm -f "$redis_pid_file"
+}
+
+case "${1:-}" in
+  up) kafka_up; redis_up; status ;;
+  down) down ;;
+  status) status ;;
+  *) sf_die "usage: stack.sh up|down|status" ;;
+esac

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make test: lint, typecheck and every test tier against the real stack. Starts the stack if
+# it is not running and stops again only what it started. Runs every tier even after a
+# failure, then prints one summary line and exits non-zero if anything failed.
+source "$(dirname "$0")/lib.sh"
+cd "$SF_ROOT"
+
+results="$SF_RUN/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+started_stack=false
+if ! sf_port_open 127.0.0.1 "${STACK_KAFKA_PORT:-9092}"; then started_stack=true; fi
+scripts/stack.sh up
+if $started_stack; then trap 'scripts/stack.sh down' EXIT; fi
+
+failed_steps=()
+step() {
+  local name=$1; shift
+  sf_log "── $name"
+  local t0=$SECONDS
+  if "$@"; then
+    sf_log "── $name ok ($((SECONDS - t0)) s)"
+  else
+    failed_steps+=("$name")
+    sf_warn "── $name FAILED ($((SECONDS - t0)) s)"
+  fi
+}
+
+vitest_tier() {
+  vitest run --project "$1" --reporter=default --reporter=json --outputFile="$results/$1.json"
+}
+
+step lint npm run --silent lint
+step typecheck npm run --silent typecheck
+step unit vitest_tier unit
+step integration vitest_tier integration
+
+# One closing line over all tiers, from the runners' own JSON reports.
+node -e '
+  const fs = require("node:fs");
+  const dir = process.argv[1];
+  let passed = 0, failed = 0, skipped = 0;
+  for (const file of fs.readdirSync(dir)) {
+    const r = JSON.parse(fs.readFileSync(`${dir}/${file}`, "utf8"));
+    passed += r.numPassedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
+    failed += r.numFailedTests;
+    // A file that fails to load has no failed test but fails its suite.
+    if (!r.success && r.numFailedTests === 0) failed += Math.max(1, r.numFailedTestSuites);
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results"
+
+if ((${#failed_steps[@]} > 0)); then
+  sf_die "failed: ${failed_steps[*]}"
+fi
+sf_log "all green"

@@ -1,0 +1,2 @@
+export { loadConnectionConfig, kafkaPassthrough, type Flags, type Env } from './load-config.js';
+export { defaults, settingSources, logLevels, type ConnectionConfig } from './options.js';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Where each setting comes from: a CLI flag overrides the environment variable. */
+export const settingSources = {
+  brokers: { flag: '--brokers', env: 'KAFKA_BROKERS' },
+  redisUrl: { flag: '--redis', env: 'REDIS_URL' },
+  httpAddr: { flag: '--http', env: 'HTTP_ADDR' },
+  statePrefix: { flag: '--state-prefix', env: 'STATE_PREFIX' },
+  logLevel: { flag: '--log-level', env: 'LOG_LEVEL' },
+} as const;
+
+export type SettingName = keyof typeof settingSources;
+
+export const defaults = {
+  brokers: '127.0.0.1:9092',
+  redisUrl: 'redis://127.0.0.1:6379',
+  httpAddr: '127.0.0.1:9464',
+  statePrefix: 'sf',
+  logLevel: 'info',
+} as const satisfies Record<SettingName, string>;
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+    error: 'expected host:port',
+    abort: true,
+  })
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(':') + 1));
+    return port > 0 && port < 65536;
+  }, 'port must be 1-65535');
+
+export const connectionSchema = z.object({
+  brokers: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
+    )
+    .pipe(z.array(hostPort).min(1, 'at least one broker (host:port)')),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+    .refine((s) => URL.canParse(s), 'not a valid URL'),
+  httpAddr: hostPort,
+  statePrefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]{1,64}$/,
+      '1-64 characters of letters, digits, "_", "." or "-" (no braces: they are hash tags)',
+    ),
+  logLevel: z.enum(logLevels),
+  /** librdkafka properties passed through from KAFKA_* variables (security settings etc.). */
+  kafka: z.record(z.string(), z.string()),
+});
+
+export type ConnectionConfig = Readonly<z.output<typeof connectionSchema>>;

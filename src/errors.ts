@@ -1,0 +1,59 @@
+/**
+ * Every error streamfold raises. The `retriable` flag decides what happens next: retriable
+ * faults (Redis or Kafka unavailable) are retried with backoff while the partition is paused;
+ * the rest stop the worker (bad config) or send the event to the dead-letter topic.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'SF_CONFIG_INVALID',
+  REDIS_UNAVAILABLE: 'SF_REDIS_UNAVAILABLE',
+  REDIS_SCRIPT: 'SF_REDIS_SCRIPT',
+  KAFKA_UNAVAILABLE: 'SF_KAFKA_UNAVAILABLE',
+  KAFKA_TIMEOUT: 'SF_KAFKA_TIMEOUT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Which codes are worth retrying with backoff by default. */
+const retriableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.REDIS_UNAVAILABLE,
+  ErrorCodes.KAFKA_UNAVAILABLE,
+  ErrorCodes.KAFKA_TIMEOUT,
+]);
+
+export interface StreamfoldErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+export class StreamfoldError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: StreamfoldErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StreamfoldError';
+    this.code = code;
+    this.retriable = options.retriable ?? retriableCodes.has(code);
+  }
+}
+
+/** One problem with one configuration field; `path` is the dotted field name. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends StreamfoldError {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(source: string, issues: readonly ConfigIssue[]) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    super(ErrorCodes.CONFIG_INVALID, `invalid configuration (${source}):\n${lines}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export function isRetriable(error: unknown): boolean {
+  return error instanceof StreamfoldError && error.retriable;
+}

@@ -1,0 +1,12 @@
+export {
+  connectKafka,
+  createAdmin,
+  createConsumer,
+  createProducer,
+  type Admin,
+  type ClientOptions,
+  type Consumer,
+  type ConsumerOptions,
+  type Producer,
+} from './clients.js';
+export { commonProps, type RdKafkaProps } from './client-config.js';

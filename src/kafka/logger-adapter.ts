@@ -1,0 +1,29 @@
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Logger } from '../logger.js';
+
+// The client's numeric levels (KafkaJS.logLevel), without importing its runtime enum.
+const levels = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 3, DEBUG: 4 } as const;
+
+/**
+ * Routes the Kafka client's log lines (librdkafka's included) into pino, as structured records
+ * with the client's facility, instead of console output.
+ */
+export function kafkaLogger(log: Logger): KafkaJS.Logger {
+  let level: number = levels.INFO;
+  const write =
+    (min: number, fn: (obj: object, msg: string) => void) =>
+    (message: string, extra?: object): void => {
+      if (level >= min) fn({ kafka: extra ?? {} }, message);
+    };
+  const adapter: KafkaJS.Logger = {
+    info: write(levels.INFO, (o, m) => log.info(o, m)),
+    warn: write(levels.WARN, (o, m) => log.warn(o, m)),
+    error: write(levels.ERROR, (o, m) => log.error(o, m)),
+    debug: write(levels.DEBUG, (o, m) => log.debug(o, m)),
+    namespace: () => adapter,
+    setLogLevel: (l: KafkaJS.logLevel) => {
+      level = l;
+    },
+  };
+  return adapter;
+}

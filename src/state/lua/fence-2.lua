@@ -1,0 +1,13 @@
+--[[
+  Takes ownership of a partition shard (protocol step 2: fence + seek).
+  A new owner bumps the epoch, so any commit still in flight from an older owner is rejected.
+
+  KEYS[1] epoch key
+  KEYS[2] applied-offset key
+  ARGV    none
+
+  Returns { epoch, applied } where applied is -1 when nothing was applied yet.
+]]
+local epoch = redis.call('INCR', KEYS[1])
+local applied = tonumber(redis.call('GET', KEYS[2]) or '-1')
+return { epoch, applied }
