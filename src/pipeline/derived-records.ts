@@ -1,0 +1,106 @@
+/**
+ * Builders for the records a fold publishes. Ids are derived from the source position only, so a
+ * replayed batch produces byte-identical records and consumers can drop the repeats by `sf-id`.
+ */
+import { capMessage } from './cap-message.js';
+import { SfHeaders } from './headers.js';
+import type {
+  DecodeFailure,
+  DerivedRecord,
+  OrderEvent,
+  OrderStatus,
+  SourceRecord,
+} from './types.js';
+
+/** `<source topic>/<partition>/<offset>/<n>`. */
+export function derivedId(topic: string, partition: number, offset: number, n: number): string {
+  return `${topic}/${partition}/${offset}/${n}`;
+}
+
+function derived(
+  id: string,
+  topic: string,
+  key: DerivedRecord['key'],
+  value: DerivedRecord['value'],
+  headers: Record<string, string> = {},
+): DerivedRecord {
+  return { topic, key, value, headers: { ...headers, [SfHeaders.ID]: id }, id };
+}
+
+export function statusRecord(
+  id: string,
+  topic: string,
+  event: OrderEvent,
+  status: OrderStatus,
+  previousStatus: OrderStatus | null,
+): DerivedRecord {
+  const value = JSON.stringify({
+    orderId: event.orderId,
+    status,
+    previousStatus,
+    eventId: event.eventId,
+    timestamp: event.timestamp,
+  });
+  return derived(id, topic, event.orderId, value);
+}
+
+export function anomalyRecord(
+  id: string,
+  topic: string,
+  event: OrderEvent,
+  reason: string,
+  source: SourceRecord,
+): DerivedRecord {
+  const value = JSON.stringify({
+    reason,
+    event,
+    source: { topic: source.topic, partition: source.partition, offset: source.offset },
+  });
+  return derived(id, topic, event.orderId, value);
+}
+
+export interface DeadLetterContext {
+  workerVersion: string;
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+/** Original key and value bytes untouched, so the record can be replayed once fixed. */
+export function deadLetterRecord(
+  id: string,
+  topic: string,
+  source: SourceRecord,
+  failure: DecodeFailure,
+  ctx: DeadLetterContext,
+): DerivedRecord {
+  return derived(id, topic, source.key, source.value ?? Buffer.alloc(0), {
+    [SfHeaders.ERROR_CLASS]: failure.errorClass,
+    [SfHeaders.ERROR_MESSAGE]: capMessage(failure.message),
+    [SfHeaders.SOURCE_TOPIC]: source.topic,
+    [SfHeaders.SOURCE_PARTITION]: String(source.partition),
+    [SfHeaders.SOURCE_OFFSET]: String(source.offset),
+    [SfHeaders.FAILED_AT]: new Date(ctx.now).toISOString(),
+    [SfHeaders.WORKER_VERSION]: ctx.workerVersion,
+  });
+}
+
+export interface RevenueUpdate {
+  partition: number;
+  currency: string;
+  deltaCents: number;
+  subtotalCents: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
+export function revenueRecord(id: string, topic: string, update: RevenueUpdate): DerivedRecord {
+  const value = JSON.stringify({
+    partition: update.partition,
+    currency: update.currency,
+    deltaCents: update.deltaCents,
+    subtotalCents: update.subtotalCents,
+    firstOffset: update.firstOffset,
+    lastOffset: update.lastOffset,
+  });
+  return derived(id, topic, update.currency, value);
+}
