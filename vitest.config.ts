@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Tiers: unit (pure code, no network) and integration (the real Kafka broker and Redis that
-// `make stack-up` starts). Integration files run one at a time: they share one broker.
+// Tiers: unit (pure code, no network), integration (the real Kafka broker and Redis that
+// `make stack-up` starts) and e2e (the built worker as a process). Files of the real-stack tiers
+// run one at a time: they share one broker.
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +18,15 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -35,6 +35,7 @@ step lint npm run --silent lint
 step typecheck npm run --silent typecheck
 step unit vitest_tier unit
 step integration vitest_tier integration
+step e2e vitest_tier e2e
 
 # One closing line over all tiers, from the runners' own JSON reports.
 node -e '

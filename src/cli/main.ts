@@ -2,6 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { StreamfoldError } from '../errors.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerQuery } from './commands/query.js';
+import { registerReconcile } from './commands/reconcile.js';
+import { registerRun } from './commands/run.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerTopics } from './commands/topics.js';
 import { version } from './version.js';
 
 const program = new Command('streamfold')
@@ -10,6 +15,11 @@ const program = new Command('streamfold')
   .showHelpAfterError()
   .exitOverride();
 
+registerRun(program);
+registerTopics(program);
+registerSimulate(program);
+registerReconcile(program);
+registerQuery(program);
 registerDoctor(program);
 
 try {
@@ -27,3 +37,6 @@ try {
     process.exitCode = 1;
   }
 }
+
+// Native Kafka client threads can outlive the command; the command's outcome is final here.
+process.exit(process.exitCode ?? 0);

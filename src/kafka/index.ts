@@ -10,3 +10,4 @@ export {
   type Producer,
 } from './clients.js';
 export { commonProps, type RdKafkaProps } from './client-config.js';
+export { ensureTopics, missingTopics, type EnsureResult, type TopicSpec } from './topics.js';

@@ -1,5 +1,5 @@
 export { connectRedis, createRedis, type RedisClientOptions } from './redis-client.js';
-export { shardKeys, type ShardKeys } from './keys.js';
+export { shardKeys, topologyKeys, type ShardKeys, type TopologyKeys } from './keys.js';
 export {
   ScriptRunner,
   readScripts,
@@ -7,3 +7,7 @@ export {
   type ScriptArg,
   type ScriptDefinition,
 } from './script-loader.js';
+export { encodeOutbox, decodeOutbox } from './outbox-codec.js';
+export { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
+export type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
+export { StateReader } from './state-reader.js';

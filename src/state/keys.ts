@@ -9,11 +9,11 @@ export interface ShardKeys {
   readonly epoch: string;
   /** Last input offset whose effects are in Redis (absent: nothing applied). */
   readonly applied: string;
-  /** Per-key state of the topology's reducers. */
-  readonly state: (key: string) => string;
-  /** Revenue (or other running sums) of this shard, a hash of currency → integer cents. */
+  /** Hash of key → reducer state (JSON), e.g. orderId → order state. */
+  readonly states: string;
+  /** Hash of currency → running revenue subtotal in integer cents. */
   readonly totals: string;
-  /** Derived records committed but maybe not yet published. */
+  /** Stream of committed batches' derived records not yet confirmed published. */
   readonly outbox: string;
 }
 
@@ -23,8 +23,18 @@ export function shardKeys(prefix: string, topology: string, partition: number): 
     tag,
     epoch: `${tag}:epoch`,
     applied: `${tag}:applied`,
-    state: (key) => `${tag}:state:${key}`,
+    states: `${tag}:states`,
     totals: `${tag}:totals`,
     outbox: `${tag}:outbox`,
   };
+}
+
+/** Keys that span a topology's shards (each in its own slot; never used inside a script). */
+export interface TopologyKeys {
+  /** Set of partition numbers that have ever been owned: where the queries look. */
+  readonly partitions: string;
+}
+
+export function topologyKeys(prefix: string, topology: string): TopologyKeys {
+  return { partitions: `${prefix}:${topology}:partitions` };
 }

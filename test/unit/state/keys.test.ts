@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shardKeys } from '../../../src/state/keys.js';
+import { shardKeys, topologyKeys } from '../../../src/state/keys.js';
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
 function hashTag(key: string): string {
@@ -10,17 +10,15 @@ function hashTag(key: string): string {
 
 describe('shardKeys', () => {
   const keys = shardKeys('sf', 'orders', 3);
-  const all = [
-    keys.epoch,
-    keys.applied,
-    keys.totals,
-    keys.outbox,
-    keys.state('o-1'),
-    keys.state('{x}'),
-  ];
+  const all = [keys.epoch, keys.applied, keys.totals, keys.outbox, keys.states];
 
   it('puts every key of a shard in one Redis Cluster hash slot', () => {
     expect(new Set(all.map(hashTag))).toEqual(new Set(['orders:3']));
+  });
+
+  it('keeps the cross-shard partition registry outside any shard', () => {
+    expect(topologyKeys('sf', 'orders').partitions).toBe('sf:orders:partitions');
+    expect(hashTag(topologyKeys('sf', 'orders').partitions)).not.toBe('orders:3');
   });
 
   it('namespaces by prefix, topology and partition', () => {

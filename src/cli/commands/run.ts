@@ -1,0 +1,157 @@
+import { Option, type Command } from 'commander';
+import { ConfigError } from '../../errors.js';
+import { connectKafka, createAdmin, missingTopics } from '../../kafka/index.js';
+import { createLogger, type Logger } from '../../logger.js';
+import { loadTopology, type CompiledTopology } from '../../topology/index.js';
+import { Worker, type BatchStats } from '../../worker/index.js';
+import type { ConnectionConfig } from '../../config/index.js';
+import { connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { positiveInt } from '../parse-options.js';
+import { version } from '../version.js';
+
+interface RunFlags {
+  concurrency?: number;
+  maxBatch?: number;
+  drainTimeoutMs?: number;
+}
+
+/** Refuses to start against a cluster that lacks the topology's topics. */
+async function checkTopics(conn: ConnectionConfig, topology: CompiledTopology, log: Logger) {
+  const admin = await connectKafka(
+    createAdmin(conn, log, { clientId: 'streamfold-run-check' }),
+    conn,
+    'admin',
+  );
+  try {
+    const missing = await missingTopics(admin, [
+      topology.source.topic,
+      ...Object.values(topology.outputs),
+    ]);
+    if (missing.length > 0) {
+      throw new ConfigError(topology.file, [
+        {
+          path: 'topics',
+          message: `missing on the cluster: ${missing.join(', ')} (create them with: streamfold topics create ${topology.file})`,
+        },
+      ]);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Logs throughput every few seconds while the worker runs. */
+function progressLogger(log: Logger): { onBatch: (s: BatchStats) => void; stop: () => void } {
+  const totals = {
+    records: 0,
+    applied: 0,
+    duplicates: 0,
+    anomalies: 0,
+    deadLettered: 0,
+    batches: 0,
+  };
+  let last = { records: 0, at: Date.now() };
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (totals.records === last.records) return;
+    const rate = Math.round(((totals.records - last.records) * 1000) / (now - last.at));
+    log.info({ ...totals, eventsPerSecond: rate }, 'progress');
+    last = { records: totals.records, at: now };
+  }, 5000);
+  timer.unref();
+  return {
+    onBatch: (s) => {
+      totals.batches += 1;
+      totals.records += s.records;
+      totals.applied += s.applied;
+      totals.duplicates += s.duplicates;
+      totals.anomalies += s.anomalies;
+      totals.deadLettered += s.deadLettered;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+export function registerRun(program: Command): void {
+  withConnectionOptions(
+    program
+      .command('run')
+      .description('run the worker for a topology until SIGTERM or SIGINT')
+      .argument('[topology]', 'topology file', 'topologies/orders.yaml')
+      .addOption(
+        new Option(
+          '--concurrency <n>',
+          'partitions processed at once (default: the topology partitions)',
+        ).argParser(positiveInt('--concurrency')),
+      )
+      .addOption(
+        new Option('--max-batch <n>', 'records per batch at most')
+          .default(2000)
+          .argParser(positiveInt('--max-batch')),
+      )
+      .addOption(
+        new Option('--drain-timeout-ms <ms>', 'how long a stop waits for in-flight batches')
+          .default(30_000)
+          .argParser(positiveInt('--drain-timeout-ms')),
+      ),
+  ).action(async (file: string, flags: RunFlags & Parameters<typeof connectionFrom>[0]) => {
+    const conn = connectionFrom(flags);
+    const topology = loadTopology(file);
+    const log = createLogger(conn.logLevel, 'streamfold');
+    await checkTopics(conn, topology, log);
+    const progress = progressLogger(log);
+    const worker = new Worker({
+      conn,
+      topology,
+      log,
+      version,
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      ...(flags.maxBatch ? { maxBatchSize: flags.maxBatch } : {}),
+      ...(flags.drainTimeoutMs ? { drainTimeoutMs: flags.drainTimeoutMs } : {}),
+      onBatch: progress.onBatch,
+    });
+
+    let stopping = false;
+    const stopped = new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          log.warn({ signal }, 'second signal: exiting now');
+          process.exit(130);
+        }
+        stopping = true;
+        log.info({ signal }, 'stopping');
+        worker
+          .stop()
+          .catch((err: unknown) => {
+            log.error({ err }, 'stop failed');
+            process.exitCode = 1;
+          })
+          .finally(() => {
+            progress.stop();
+            resolve();
+          });
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+
+    log.info(
+      {
+        topology: topology.name,
+        topic: topology.source.topic,
+        group: topology.source.group,
+        version,
+      },
+      'starting',
+    );
+    try {
+      await worker.start();
+    } catch (error) {
+      progress.stop();
+      await worker.stop().catch(() => undefined);
+      throw error;
+    }
+    await stopped;
+    log.info('stopped');
+  });
+}

@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import { connectKafka, createAdmin, ensureTopics } from '../../kafka/index.js';
+import { createLogger } from '../../logger.js';
+import { loadTopology } from '../../topology/index.js';
+import { connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { positiveInt } from '../parse-options.js';
+
+interface TopicsFlags {
+  partitions?: number;
+  replicationFactor?: number;
+  json?: boolean;
+}
+
+export function registerTopics(program: Command): void {
+  const topics = program.command('topics').description('manage the Kafka topics of a topology');
+  withConnectionOptions(
+    topics
+      .command('create')
+      .description('create the source, derived and dead-letter topics (existing ones are kept)')
+      .argument('[topology]', 'topology file', 'topologies/orders.yaml')
+      .addOption(
+        new Option('--partitions <n>', 'partitions per topic (default: the topology)').argParser(
+          positiveInt('--partitions'),
+        ),
+      )
+      .addOption(
+        new Option(
+          '--replication-factor <n>',
+          'replicas per partition (default: the topology)',
+        ).argParser(positiveInt('--replication-factor')),
+      )
+      .option('--json', 'print the result as JSON'),
+  ).action(async (file: string, flags: TopicsFlags & Parameters<typeof connectionFrom>[0]) => {
+    const conn = connectionFrom(flags);
+    const topology = loadTopology(file);
+    const log = createLogger(
+      conn.logLevel === 'info' ? 'warn' : conn.logLevel,
+      'streamfold-topics',
+    );
+    const partitions = flags.partitions ?? topology.source.partitions;
+    const replicationFactor = flags.replicationFactor ?? topology.source.replicationFactor;
+    const names = [topology.source.topic, ...Object.values(topology.outputs)];
+    const admin = await connectKafka(
+      createAdmin(conn, log, { clientId: 'streamfold-topics' }),
+      conn,
+      'admin',
+    );
+    try {
+      const result = await ensureTopics(
+        admin,
+        names.map((topic) => ({ topic, partitions, replicationFactor })),
+      );
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      for (const t of result.created)
+        process.stdout.write(`created  ${t} (${partitions} partitions)\n`);
+      for (const t of result.existing) {
+        const note =
+          t.partitions === partitions ? '' : ` (has ${t.partitions} partitions, not ${partitions})`;
+        process.stdout.write(`exists   ${t.topic}${note}\n`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+}

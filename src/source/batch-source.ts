@@ -1,0 +1,154 @@
+import kafkaJavascript from '@confluentinc/kafka-javascript';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { ConnectionConfig } from '../config/index.js';
+import { connectKafka, createConsumer, type Consumer, type RdKafkaProps } from '../kafka/index.js';
+import type { Logger } from '../logger.js';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { toSourceRecord } from './to-source-record.js';
+import type { BatchOutcome, PartitionHandler } from './types.js';
+
+const { ErrorCodes } = kafkaJavascript.KafkaJS;
+
+export interface BatchSourceOptions {
+  conn: ConnectionConfig;
+  log: Logger;
+  topic: string;
+  groupId: string;
+  clientId: string;
+  handler: PartitionHandler;
+  /** Partitions processed at once (one batch per partition at a time). */
+  concurrency: number;
+  maxBatchSize: number;
+  backoff?: BackoffPolicy;
+  overrides?: RdKafkaProps;
+}
+
+type Assignment = KafkaJS.TopicPartition[];
+
+/**
+ * The Kafka side of the worker: per-partition batches in, Kafka offset commits out, only ever
+ * for offsets the handler reports as applied. Failures pause the partition and retry it after a
+ * backoff instead of the client's immediate, endless redelivery.
+ */
+export class BatchSource {
+  private readonly consumer: Consumer;
+  private readonly attempts = new Map<number, number>();
+  private readonly resumeTimers = new Map<number, NodeJS.Timeout>();
+  private stopping = false;
+
+  constructor(private readonly opts: BatchSourceOptions) {
+    this.consumer = createConsumer(opts.conn, opts.log, {
+      clientId: opts.clientId,
+      groupId: opts.groupId,
+      overrides: {
+        'js.consumer.max.batch.size': opts.maxBatchSize,
+        ...opts.overrides,
+        // Awaited by the client before it applies the assignment.
+        rebalance_cb: this.onRebalance.bind(this) as unknown as boolean,
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await connectKafka(this.consumer, this.opts.conn, 'consumer');
+    await this.consumer.subscribe({ topics: [this.opts.topic] });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.opts.concurrency,
+      eachBatchAutoResolve: true,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Stops fetching; resolves once in-flight batches have finished (the client waits). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.resumeTimers.values()) clearTimeout(timer);
+    this.resumeTimers.clear();
+    await this.consumer.disconnect();
+  }
+
+  private async onRebalance(
+    err: { code: number },
+    assignment: Assignment,
+  ): Promise<Assignment | undefined> {
+    const partitions = assignment
+      .filter((tp) => tp.topic === this.opts.topic)
+      .map((tp) => tp.partition);
+    if (err.code === ErrorCodes.ERR__REVOKE_PARTITIONS) {
+      this.opts.log.info({ partitions }, 'partitions revoked');
+      for (const p of partitions) {
+        clearTimeout(this.resumeTimers.get(p));
+        this.resumeTimers.delete(p);
+        this.attempts.delete(p);
+      }
+      this.opts.handler.revoked(partitions);
+      return undefined;
+    }
+    if (err.code !== ErrorCodes.ERR__ASSIGN_PARTITIONS) return undefined;
+    this.opts.log.info({ partitions }, 'partitions assigned');
+    try {
+      // Start where Redis says the partition stands; Kafka's committed offset is only a hint.
+      const starts = await this.opts.handler.assigned(partitions);
+      // The client hands this list to librdkafka's assign: a numeric offset is the start.
+      return assignment.map((tp) => {
+        const start = starts.get(tp.partition);
+        return start === undefined ? tp : { ...tp, offset: start };
+      });
+    } catch (error) {
+      // The first batch of each partition acquires it again and seeks if needed.
+      this.opts.log.warn(
+        { err: error, partitions },
+        'could not take over partitions yet; will retry per batch',
+      );
+      return undefined;
+    }
+  }
+
+  private async onBatch(payload: KafkaJS.EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || this.stopping) return;
+    const partition = batch.partition;
+    const records = batch.messages.map((m) => toSourceRecord(batch.topic, partition, m));
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.opts.handler.handleBatch(partition, records);
+    } catch (error) {
+      this.retryLater(payload, partition, records[0]!.offset, error);
+      return;
+    }
+    this.attempts.delete(partition);
+    if (outcome.kind === 'seek') {
+      this.consumer.seek({ topic: batch.topic, partition, offset: String(outcome.offset) });
+    } else if (outcome.kind === 'done') {
+      // Resolves when queued, not when accepted: Redis's applied offset stays the truth.
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition, offset: String(outcome.nextOffset) },
+      ]);
+    }
+  }
+
+  private retryLater(
+    payload: KafkaJS.EachBatchPayload,
+    partition: number,
+    fromOffset: number,
+    error: unknown,
+  ): void {
+    const attempt = (this.attempts.get(partition) ?? 0) + 1;
+    this.attempts.set(partition, attempt);
+    const delay = backoffDelay(attempt, this.opts.backoff ?? defaultBackoff);
+    this.opts.log.warn(
+      { err: error, partition, fromOffset, attempt, retryInMs: delay },
+      'batch failed; partition paused, will re-read it',
+    );
+    const resume = payload.pause();
+    this.consumer.seek({ topic: this.opts.topic, partition, offset: String(fromOffset) });
+    clearTimeout(this.resumeTimers.get(partition));
+    this.resumeTimers.set(
+      partition,
+      setTimeout(() => {
+        this.resumeTimers.delete(partition);
+        if (!this.stopping) resume();
+      }, delay),
+    );
+  }
+}

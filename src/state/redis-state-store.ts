@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
+import type { BatchResult, OrderState } from '../pipeline/types.js';
+import { shardKeys, topologyKeys, type ShardKeys } from './keys.js';
+import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
+import type { ScriptRunner } from './script-loader.js';
+import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
+
+export interface RedisStateStoreOptions {
+  redis: Redis;
+  scripts: ScriptRunner;
+  prefix: string;
+  topology: string;
+}
+
+/** Parses a Redis reply cell that must be an integer (string or number). */
+function int(value: unknown, what: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new StreamfoldError(
+      ErrorCodes.REDIS_SCRIPT,
+      `unexpected ${what} from Redis: ${String(value)}`,
+    );
+  }
+  return n;
+}
+
+export class RedisStateStore implements StateStore {
+  private readonly redis: Redis;
+  private readonly scripts: ScriptRunner;
+  private readonly prefix: string;
+  private readonly topology: string;
+  private readonly shards = new Map<number, ShardKeys>();
+
+  constructor(opts: RedisStateStoreOptions) {
+    this.redis = opts.redis;
+    this.scripts = opts.scripts;
+    this.prefix = opts.prefix;
+    this.topology = opts.topology;
+    this.scripts.register(this.redis);
+  }
+
+  private keys(partition: number): ShardKeys {
+    let keys = this.shards.get(partition);
+    if (!keys) {
+      keys = shardKeys(this.prefix, this.topology, partition);
+      this.shards.set(partition, keys);
+    }
+    return keys;
+  }
+
+  async acquire(partition: number): Promise<PartitionLease> {
+    const keys = this.keys(partition);
+    const [epoch, applied] = (await this.scripts.run(
+      this.redis,
+      'fence',
+      [keys.epoch, keys.applied],
+      [],
+    )) as [unknown, unknown];
+    const [totalsReply] = await Promise.all([
+      this.redis.hgetall(keys.totals),
+      this.redis.sadd(topologyKeys(this.prefix, this.topology).partitions, String(partition)),
+    ]);
+    const totals = new Map<string, number>();
+    for (const [currency, cents] of Object.entries(totalsReply))
+      totals.set(currency, int(cents, 'total'));
+    return {
+      partition,
+      token: String(int(epoch, 'epoch')),
+      applied: int(applied, 'applied offset'),
+      totals,
+    };
+  }
+
+  async loadStates(partition: number, keys: readonly string[]): Promise<Map<string, OrderState>> {
+    const states = new Map<string, OrderState>();
+    if (keys.length === 0) return states;
+    const values = await this.redis.hmget(this.keys(partition).states, ...keys);
+    values.forEach((json, i) => {
+      if (json !== null) states.set(keys[i]!, JSON.parse(json) as OrderState);
+    });
+    return states;
+  }
+
+  async commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome> {
+    const keys = this.keys(lease.partition);
+    const args: (string | number)[] = [
+      lease.token,
+      String(lease.applied),
+      String(batch.lastOffset),
+    ];
+    args.push(batch.states.size);
+    for (const [key, state] of batch.states) args.push(key, JSON.stringify(state));
+    args.push(batch.totalsDelta.size);
+    for (const [currency, delta] of batch.totalsDelta) args.push(currency, delta);
+    args.push(batch.outputs.length > 0 ? encodeOutbox(batch.outputs) : '');
+
+    const reply = (await this.scripts.run(
+      this.redis,
+      'commit-batch',
+      [keys.epoch, keys.applied, keys.states, keys.totals, keys.outbox],
+      args,
+    )) as [unknown, unknown];
+    const code = int(reply[0], 'commit status');
+    if (code === -1) return { status: 'fenced' };
+    if (code === -2) return { status: 'stale', applied: int(reply[1], 'applied offset') };
+    lease.applied = batch.lastOffset;
+    for (const [currency, delta] of batch.totalsDelta) {
+      lease.totals.set(currency, (lease.totals.get(currency) ?? 0) + delta);
+    }
+    return { status: 'committed', applied: batch.lastOffset };
+  }
+
+  async pendingOutbox(partition: number, limit: number): Promise<OutboxEntry[]> {
+    const entries = await this.redis.xrange(this.keys(partition).outbox, '-', '+', 'COUNT', limit);
+    return entries.map(([id, fields]) => {
+      const at = fields.indexOf('records');
+      return { id, records: at >= 0 ? decodeOutbox(fields[at + 1] ?? '[]') : [] };
+    });
+  }
+
+  async ackOutbox(partition: number, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys(partition).outbox, ...ids);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,39 @@
+import type { BatchResult, DerivedRecord, OrderState } from '../pipeline/types.js';
+
+/** What an owner holds for a partition between assignment and revocation. */
+export interface PartitionLease {
+  readonly partition: number;
+  /** The epoch this owner set; every commit carries it. */
+  readonly token: string;
+  /** Last applied input offset (-1: none). Advanced by successful commits. */
+  applied: number;
+  /** Revenue subtotal per currency, as in Redis: this owner is the only writer. */
+  readonly totals: Map<string, number>;
+}
+
+export type CommitOutcome =
+  | { status: 'committed'; applied: number }
+  /** Another owner fenced this one: drop the partition's in-flight work. */
+  | { status: 'fenced' }
+  /** Redis's applied offset is not what the lease expected (e.g. a resent commit landed). */
+  | { status: 'stale'; applied: number };
+
+/** A committed batch's derived records, waiting to be published. */
+export interface OutboxEntry {
+  readonly id: string;
+  readonly records: DerivedRecord[];
+}
+
+/** Everything the worker needs from its state backend (Redis, or Redis Cluster). */
+export interface StateStore {
+  /** Fences older owners (INCR epoch) and reads where the shard stands. */
+  acquire(partition: number): Promise<PartitionLease>;
+  /** Current states of the given keys; absent keys have no state. */
+  loadStates(partition: number, keys: readonly string[]): Promise<Map<string, OrderState>>;
+  /** The atomic, guarded write of one batch (see lua/commit-batch-5.lua). */
+  commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome>;
+  pendingOutbox(partition: number, limit: number): Promise<OutboxEntry[]>;
+  /** Removes published outbox entries. */
+  ackOutbox(partition: number, ids: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

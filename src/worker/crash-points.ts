@@ -1,0 +1,25 @@
+/**
+ * Test-only failure injection: `STREAMFOLD_CRASH_AT=<point>` with `STREAMFOLD_CRASH_AFTER=<n>`
+ * kills the process with SIGKILL the n-th time it reaches that point, so the crash tests can
+ * stop the worker exactly between two protocol steps. Unset in production: a no-op.
+ */
+export const CrashPoints = {
+  afterCommitScript: 'after-commit-script',
+  afterOutboxPublish: 'after-outbox-publish',
+  beforeKafkaCommit: 'before-kafka-commit',
+} as const;
+
+export type CrashPoint = (typeof CrashPoints)[keyof typeof CrashPoints];
+
+export type CrashHook = (point: CrashPoint) => void;
+
+export function crashHookFromEnv(env: NodeJS.ProcessEnv = process.env): CrashHook {
+  const target = env.STREAMFOLD_CRASH_AT;
+  if (!target) return () => undefined;
+  let remaining = Number(env.STREAMFOLD_CRASH_AFTER ?? '1');
+  return (point) => {
+    if (point !== target) return;
+    remaining -= 1;
+    if (remaining <= 0) process.kill(process.pid, 'SIGKILL');
+  };
+}

@@ -1,0 +1,116 @@
+import { decodeBatch, foldBatch, keysTouched } from '../pipeline/index.js';
+import type { FoldContext, SourceRecord } from '../pipeline/types.js';
+import type { OutboxRelay } from '../sinks/index.js';
+import type { BatchOutcome, PartitionHandler } from '../source/index.js';
+import type { PartitionLease, StateStore } from '../state/index.js';
+import type { CompiledTopology } from '../topology/index.js';
+import type { Logger } from '../logger.js';
+import { CrashPoints, type CrashHook } from './crash-points.js';
+
+export interface BatchStats {
+  partition: number;
+  records: number;
+  applied: number;
+  duplicates: number;
+  anomalies: number;
+  deadLettered: number;
+  published: number;
+}
+
+export interface PartitionProcessorOptions {
+  topology: CompiledTopology;
+  store: StateStore;
+  relay: OutboxRelay;
+  log: Logger;
+  workerVersion: string;
+  crash: CrashHook;
+  onBatch?: (stats: BatchStats) => void;
+}
+
+/**
+ * The correctness protocol for one partition-batch (DESIGN.md §2): own the shard, skip what
+ * Redis has applied, fold in memory, commit once with the epoch and offset guard, publish the
+ * outbox, and only then let the source commit the Kafka offset.
+ */
+export class PartitionProcessor implements PartitionHandler {
+  private readonly leases = new Map<number, PartitionLease>();
+
+  constructor(private readonly opts: PartitionProcessorOptions) {}
+
+  /** Fence, drain, and report where each partition must be read from. */
+  async assigned(partitions: readonly number[]): Promise<Map<number, number>> {
+    const starts = new Map<number, number>();
+    for (const p of partitions) {
+      const lease = await this.acquire(p);
+      starts.set(p, lease.applied + 1);
+    }
+    return starts;
+  }
+
+  revoked(partitions: readonly number[]): void {
+    for (const p of partitions) this.leases.delete(p);
+  }
+
+  /**
+   * Fencing first, then draining: once the epoch is bumped no older owner can append to the
+   * outbox, so the drain sees every entry a previous owner committed but did not publish.
+   */
+  private async acquire(partition: number): Promise<PartitionLease> {
+    const lease = await this.opts.store.acquire(partition);
+    const published = await this.opts.relay.drain(partition);
+    this.leases.set(partition, lease);
+    this.opts.log.info(
+      { partition, epoch: lease.token, applied: lease.applied, drained: published },
+      'partition owned',
+    );
+    return lease;
+  }
+
+  async handleBatch(partition: number, records: readonly SourceRecord[]): Promise<BatchOutcome> {
+    const { store, relay, crash, topology } = this.opts;
+    let lease = this.leases.get(partition);
+    try {
+      lease ??= await this.acquire(partition);
+    } catch (error) {
+      this.leases.delete(partition);
+      throw error;
+    }
+    const fresh = records.filter((r) => r.offset > lease.applied);
+    if (fresh.length === 0) return { kind: 'done', nextOffset: lease.applied + 1 };
+    // A gap means the fetch position ran ahead of Redis (e.g. a stale Kafka commit): re-read.
+    if (fresh[0]!.offset !== lease.applied + 1) return { kind: 'seek', offset: lease.applied + 1 };
+
+    try {
+      const decoded = await decodeBatch(fresh, topology.event.maxValueBytes);
+      const states = await store.loadStates(partition, keysTouched(decoded));
+      const ctx: FoldContext = {
+        outputs: topology.outputs,
+        workerVersion: this.opts.workerVersion,
+        now: Date.now(),
+      };
+      const batch = foldBatch(decoded, states, lease.totals, ctx);
+      const outcome = await store.commit(lease, batch);
+      if (outcome.status === 'fenced') {
+        this.leases.delete(partition);
+        this.opts.log.warn({ partition }, 'fenced: another owner took this partition');
+        return { kind: 'none' };
+      }
+      if (outcome.status === 'stale') {
+        // Most likely our own commit landed but its reply was lost; acquire re-reads Redis.
+        this.leases.delete(partition);
+        this.opts.log.warn({ partition, applied: outcome.applied }, 'stale commit; re-reading');
+        return { kind: 'seek', offset: fresh[0]!.offset };
+      }
+      crash(CrashPoints.afterCommitScript);
+      const published = await relay.drain(partition);
+      crash(CrashPoints.afterOutboxPublish);
+      this.opts.onBatch?.({ partition, ...batch.counts, published });
+      crash(CrashPoints.beforeKafkaCommit);
+      return { kind: 'done', nextOffset: batch.lastOffset + 1 };
+    } catch (error) {
+      // Whatever happened, Redis may have moved: the retry starts by owning the shard again.
+      this.leases.delete(partition);
+      throw error;
+    }
+  }
+}

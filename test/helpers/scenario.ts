@@ -1,0 +1,148 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { Redis } from 'ioredis';
+import { connectKafka, createAdmin, type Admin } from '../../src/kafka/index.js';
+import { connectRedis, createRedis, StateReader } from '../../src/state/index.js';
+import { runCliJson } from './cli.js';
+import { eventually, testConnection, testLogger, uniqueName } from './env.js';
+import { WorkerProcess } from './worker-process.js';
+
+export interface ReconcileReport {
+  ok: boolean;
+  [section: string]: unknown;
+}
+
+/**
+ * One end-to-end run: a topology with unique topic, group and state names, written to a temp
+ * file, its topics created through the CLI. `cleanup()` deletes topics and Redis keys.
+ */
+export class Scenario {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'streamfold-e2e-'));
+  readonly name = uniqueName('e2e').replaceAll('_', '-').toLowerCase();
+  readonly prefix = uniqueName('sfe2e');
+  readonly file = path.join(this.dir, 'topology.yaml');
+  readonly topics: {
+    source: string;
+    status: string;
+    revenue: string;
+    anomalies: string;
+    deadLetter: string;
+  };
+  private readonly workers: WorkerProcess[] = [];
+  private admin: Admin | undefined;
+  private redis: Redis | undefined;
+
+  constructor(readonly partitions = 6) {
+    const t = (s: string) => `${this.name}-${s}`;
+    this.topics = {
+      source: t('events'),
+      status: t('status'),
+      revenue: t('revenue'),
+      anomalies: t('anomalies'),
+      deadLetter: t('dlt'),
+    };
+    const { source, ...outputs } = this.topics;
+    writeFileSync(
+      this.file,
+      stringify({
+        name: 'orders',
+        description: 'e2e',
+        source: { topic: source, group: `${this.name}-group`, partitions, replicationFactor: 1 },
+        event: { schema: 'order-event/v1', maxValueBytes: 65536 },
+        outputs,
+      }),
+    );
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return { STATE_PREFIX: this.prefix };
+  }
+
+  async createTopics(): Promise<void> {
+    await runCliJson(['topics', 'create', this.file, '--json'], this.env);
+  }
+
+  async simulate(args: readonly string[]): Promise<Record<string, unknown>> {
+    const { json } = await runCliJson<Record<string, unknown>>(
+      ['simulate', this.file, '--json', ...args],
+      this.env,
+    );
+    return json;
+  }
+
+  startWorker(env: NodeJS.ProcessEnv = {}, args: string[] = []): WorkerProcess {
+    const worker = new WorkerProcess(
+      this.file,
+      { ...this.env, ...env },
+      path.join(this.dir, `worker-${this.workers.length}.log`),
+      args,
+    );
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async kafkaAdmin(): Promise<Admin> {
+    const conn = testConnection();
+    this.admin ??= await connectKafka(
+      createAdmin(conn, testLogger(), { clientId: uniqueName('e2e-admin') }),
+      conn,
+      'admin',
+    );
+    return this.admin;
+  }
+
+  async reader(): Promise<StateReader> {
+    this.redis ??= await connectRedis(createRedis(testConnection()));
+    return new StateReader(this.redis, this.prefix, 'orders');
+  }
+
+  /** High watermark per partition of the source topic. */
+  async highWatermarks(): Promise<Map<number, number>> {
+    const offsets = await (await this.kafkaAdmin()).fetchTopicOffsets(this.topics.source);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  }
+
+  /** Waits until Redis has applied every record currently in the source topic. */
+  async waitDrained(timeoutMs = 120_000): Promise<void> {
+    const highs = await this.highWatermarks();
+    const reader = await this.reader();
+    const partitions = [...highs.keys()];
+    await eventually(
+      'Redis to apply every input record',
+      async () => {
+        const applied = await reader.applied(partitions);
+        return partitions.every((p) => (applied.get(p) ?? -1) === (highs.get(p) ?? 0) - 1)
+          ? true
+          : undefined;
+      },
+      timeoutMs,
+      200,
+    );
+  }
+
+  async reconcile(): Promise<{ code: number; report: ReconcileReport }> {
+    const { code, json } = await runCliJson<ReconcileReport>(
+      ['reconcile', this.file, '--json'],
+      this.env,
+      [0, 1],
+    );
+    return { code, report: json };
+  }
+
+  async cleanup(): Promise<void> {
+    for (const w of this.workers) await w.kill();
+    if (this.redis) {
+      const stream = this.redis.scanStream({ match: `${this.prefix}:*`, count: 1000 });
+      for await (const keys of stream as AsyncIterable<string[]>) {
+        if (keys.length > 0) await this.redis.del(...keys);
+      }
+      this.redis.disconnect();
+    }
+    if (this.admin) {
+      await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+      await this.admin.disconnect();
+    }
+  }
+}
