@@ -9,6 +9,7 @@ export const ErrorCodes = {
   REDIS_SCRIPT: 'SF_REDIS_SCRIPT',
   KAFKA_UNAVAILABLE: 'SF_KAFKA_UNAVAILABLE',
   KAFKA_TIMEOUT: 'SF_KAFKA_TIMEOUT',
+  TOPIC_MISSING: 'SF_TOPIC_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,7 +1,7 @@
 import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ConnectionConfig } from '../config/index.js';
-import { ErrorCodes, StreamfoldError } from '../errors.js';
+import { ConfigError, ErrorCodes, StreamfoldError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { commonProps, type RdKafkaProps } from './client-config.js';
 import { kafkaLogger } from './logger-adapter.js';
@@ -86,6 +86,12 @@ export async function connectKafka<T extends { connect(): Promise<void> }>(
     return client;
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // librdkafka rejects a bad property only when the client starts: name the variable.
+    const property = /configuration property:? "([^"]+)"/.exec(reason)?.[1];
+    if (property !== undefined && property in conn.kafka) {
+      const variable = `KAFKA_${property.toUpperCase().replaceAll('.', '_')}`;
+      throw new ConfigError('environment', [{ path: variable, message: reason }]);
+    }
     throw new StreamfoldError(
       ErrorCodes.KAFKA_UNAVAILABLE,
       `${what} could not connect to Kafka at ${conn.brokers.join(',')}: ${reason}`,

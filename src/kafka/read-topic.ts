@@ -108,7 +108,12 @@ export async function readTopic(
           const finish = (error?: unknown): void => {
             clearTimeout(timer);
             if (error === undefined) resolve();
-            else reject(error instanceof Error ? error : new Error(String(error)));
+            else
+              reject(
+                error instanceof Error
+                  ? error
+                  : new Error('reading the topic failed', { cause: error }),
+              );
           };
           consumer
             .run({

@@ -1,4 +1,48 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLogger } from '../../logger.js';
+import { reconcile } from '../../reconcile/index.js';
+import { connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { withStateReader } from '../open-state-reader.js';
+import { formatReport } from '../reconcile-summary.js';
+import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
 
-/** Placeholder until the command lands. */
-export function registerReconcile(_program: Command): void {}
+type Flags = { json?: boolean; timeoutMs: number } & Parameters<typeof connectionFrom>[0];
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError('must be a positive integer');
+  }
+  return n;
+}
+
+export function registerReconcile(program: Command): void {
+  withConnectionOptions(
+    program
+      .command('reconcile')
+      .description(
+        'recompute state from the input topic with an independent reducer and compare it with ' +
+          'Redis and the dead-letter topic (exit 1 on any difference)',
+      )
+      .argument('[topology]', 'topology file', DEFAULT_TOPOLOGY)
+      .option('--json', 'print the full report as JSON')
+      .option(
+        '--timeout-ms <ms>',
+        'give up reading a topic after this long',
+        positiveInteger,
+        120_000,
+      ),
+  ).action(async (file: string, flags: Flags) => {
+    const conn = connectionFrom(flags);
+    const log = createLogger(
+      conn.logLevel === 'info' ? 'warn' : conn.logLevel,
+      'streamfold-reconcile',
+    );
+    const topology = loadTopologyArgument(file);
+    const report = await withStateReader(conn, topology, 'streamfold-reconcile', (reader) =>
+      reconcile({ conn, log, topology, reader, timeoutMs: flags.timeoutMs }),
+    );
+    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+    if (!report.ok) process.exitCode = 1;
+  });
+}
