@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The local stack without Docker: a single-node KRaft Kafka broker from Apache's jars and a
-# Redis server (the machine's, if one answers). `up` is idempotent; `down` stops only what
-# `up` started.
+# The local stack without Docker: a single-node KRaft Kafka broker from Apache's jars, a
+# Redis server (the machine's, if one answers) and Prometheus scraping the worker. `up` is
+# idempotent; `down` stops only what `up` started.
 #   usage: stack.sh up|down|status
 #   env:   STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093) STACK_KAFKA_DATA_DIR (.run/kafka-<port>)
-#          STACK_REDIS_PORT (6379) STACK_KAFKA_HEAP (512m)
+#          STACK_REDIS_PORT (6379) STACK_KAFKA_HEAP (512m) STACK_PROMETHEUS_PORT (9090)
 source "$(dirname "$0")/lib.sh"
 
 STACK_KAFKA_PORT="${STACK_KAFKA_PORT:-9092}"
@@ -13,11 +13,14 @@ STACK_KAFKA_DATA_DIR="${STACK_KAFKA_DATA_DIR:-$SF_RUN/kafka-$STACK_KAFKA_PORT}"
 STACK_KAFKA_HEAP="${STACK_KAFKA_HEAP:-512m}"
 STACK_REDIS_PORT="${STACK_REDIS_PORT:-6379}"
 STACK_REDIS_DIR="$SF_RUN/redis-$STACK_REDIS_PORT"
+STACK_PROMETHEUS_PORT="${STACK_PROMETHEUS_PORT:-9090}"
+STACK_PROMETHEUS_DIR="$SF_RUN/prometheus-$STACK_PROMETHEUS_PORT"
 # Any constant works: a data directory is formatted once and reused.
 CLUSTER_ID="c3RyZWFtZm9sZC1sb2NhbA"
 
 kafka_pid_file="$STACK_KAFKA_DATA_DIR/kafka.pid"
 redis_pid_file="$STACK_REDIS_DIR/redis.pid"
+prometheus_pid_file="$STACK_PROMETHEUS_DIR/prometheus.pid"
 
 pid_of() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"; }
 
@@ -81,6 +84,51 @@ redis_up() {
   sf_wait_port 127.0.0.1 "$STACK_REDIS_PORT" "" 30 || sf_die "redis did not start (see $STACK_REDIS_DIR/redis.log)"
 }
 
+# Ready means the TSDB is open and the rules are loaded, which comes after the port opens.
+prometheus_ready() {
+  if command -v curl >/dev/null; then
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$STACK_PROMETHEUS_PORT/-/ready" 2>/dev/null
+  else
+    sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT"
+  fi
+}
+
+prometheus_up() {
+  if pid="$(pid_of "$prometheus_pid_file")"; then
+    sf_log "prometheus already running (pid $pid) on 127.0.0.1:$STACK_PROMETHEUS_PORT"
+    return 0
+  fi
+  if sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT"; then
+    sf_log "prometheus: something already listens on 127.0.0.1:$STACK_PROMETHEUS_PORT; using it"
+    return 0
+  fi
+  # Kafka and Redis are what the worker needs; without Prometheus only the metrics go unread.
+  if ! command -v prometheus >/dev/null; then
+    sf_warn "prometheus is not installed (make setup); the stack runs without it"
+    return 0
+  fi
+  mkdir -p "$STACK_PROMETHEUS_DIR/data"
+  sf_log "starting prometheus on 127.0.0.1:$STACK_PROMETHEUS_PORT (scrapes the worker on 127.0.0.1:9464)"
+  # setsid: a Ctrl-C in the calling terminal must not reach it; `down` stops it.
+  setsid prometheus --config.file="$SF_ROOT/stack/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$STACK_PROMETHEUS_DIR/data" \
+    --web.listen-address="127.0.0.1:$STACK_PROMETHEUS_PORT" \
+    > "$STACK_PROMETHEUS_DIR/prometheus.log" 2>&1 < /dev/null &
+  echo $! > "$prometheus_pid_file"
+  local started=$! waited=0
+  until prometheus_ready; do
+    if ! kill -0 "$started" 2>/dev/null; then
+      tail -n 40 "$STACK_PROMETHEUS_DIR/prometheus.log" >&2 || true
+      sf_die "prometheus exited during start (log above)"
+    fi
+    if ((waited >= 600)); then
+      tail -n 40 "$STACK_PROMETHEUS_DIR/prometheus.log" >&2 || true
+      sf_die "prometheus was not ready on 127.0.0.1:$STACK_PROMETHEUS_PORT within 60s (log above)"
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
 status() {
   local pid
   if pid="$(pid_of "$kafka_pid_file")"; then
@@ -97,6 +145,13 @@ status() {
   else
     echo "redis   down      127.0.0.1:$STACK_REDIS_PORT"
   fi
+  if pid="$(pid_of "$prometheus_pid_file")"; then
+    echo "prometheus running   127.0.0.1:$STACK_PROMETHEUS_PORT   pid $pid (started by stack)   logs $STACK_PROMETHEUS_DIR/prometheus.log"
+  elif sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT"; then
+    echo "prometheus external  127.0.0.1:$STACK_PROMETHEUS_PORT   (not started by stack)"
+  else
+    echo "prometheus down      127.0.0.1:$STACK_PROMETHEUS_PORT"
+  fi
 }
 
 down() {
@@ -111,10 +166,15 @@ down() {
     sf_stop_pid "$pid" 20
   fi
   rm -f "$redis_pid_file"
+  if pid="$(pid_of "$prometheus_pid_file")"; then
+    sf_log "stopping prometheus (pid $pid)"
+    sf_stop_pid "$pid" 30
+  fi
+  rm -f "$prometheus_pid_file"
 }
 
 case "${1:-}" in
-  up) kafka_up; redis_up; status ;;
+  up) kafka_up; redis_up; prometheus_up; status ;;
   down) down ;;
   status) status ;;
   *) sf_die "usage: stack.sh up|down|status" ;;
