@@ -7,7 +7,7 @@ export type { Logger } from 'pino';
  * secrets passed through as Kafka properties or in a Redis URL must never reach a log line.
  */
 export function createLogger(level: LevelWithSilent = 'info', name = 'streamfold'): Logger {
-  return pino({
+  const options = {
     name,
     level,
     redact: {
@@ -21,8 +21,14 @@ export function createLogger(level: LevelWithSilent = 'info', name = 'streamfold
       ],
       censor: '[redacted]',
     },
-    ...(process.stdout.isTTY && level !== 'silent'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true } } }
-      : {}),
-  });
+  };
+  // Logs go to stderr (synchronously, so none is lost at exit): stdout carries command output
+  // (`--json`) that scripts parse.
+  if (process.stderr.isTTY && level !== 'silent') {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } },
+    });
+  }
+  return pino(options, pino.destination({ fd: 2, sync: true }));
 }

@@ -21,16 +21,19 @@ export const defaults = {
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const hostPortPattern = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+const portOf = (s: string) => Number(s.slice(s.lastIndexOf(':') + 1));
+
 const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
-    error: 'expected host:port',
-    abort: true,
-  })
-  .refine((s) => {
-    const port = Number(s.slice(s.lastIndexOf(':') + 1));
-    return port > 0 && port < 65536;
-  }, 'port must be 1-65535');
+  .regex(hostPortPattern, { error: 'expected host:port', abort: true })
+  .refine((s) => portOf(s) > 0 && portOf(s) < 65536, 'port must be 1-65535');
+
+/** Where to listen: port 0 asks the system for a free port (tests, several workers per host). */
+const listenAddress = z
+  .string()
+  .regex(hostPortPattern, { error: 'expected host:port', abort: true })
+  .refine((s) => portOf(s) < 65536, 'port must be 0-65535');
 
 export const connectionSchema = z.object({
   brokers: z
@@ -46,7 +49,7 @@ export const connectionSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
     .refine((s) => URL.canParse(s), 'not a valid URL'),
-  httpAddr: hostPort,
+  httpAddr: listenAddress,
   statePrefix: z
     .string()
     .regex(

@@ -5,7 +5,7 @@ import { connectKafka, createConsumer, type Consumer, type RdKafkaProps } from '
 import type { Logger } from '../logger.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { toSourceRecord } from './to-source-record.js';
-import type { BatchOutcome, PartitionHandler } from './types.js';
+import type { BatchOutcome, PartitionHandler, SourceObserver } from './types.js';
 
 const { ErrorCodes } = kafkaJavascript.KafkaJS;
 
@@ -21,6 +21,7 @@ export interface BatchSourceOptions {
   maxBatchSize: number;
   backoff?: BackoffPolicy;
   overrides?: RdKafkaProps;
+  observer?: SourceObserver;
 }
 
 type Assignment = KafkaJS.TopicPartition[];
@@ -34,7 +35,9 @@ export class BatchSource {
   private readonly consumer: Consumer;
   private readonly attempts = new Map<number, number>();
   private readonly resumeTimers = new Map<number, NodeJS.Timeout>();
+  private readonly owned = new Set<number>();
   private stopping = false;
+  private joined = false;
 
   constructor(private readonly opts: BatchSourceOptions) {
     this.consumer = createConsumer(opts.conn, opts.log, {
@@ -47,6 +50,16 @@ export class BatchSource {
         rebalance_cb: this.onRebalance.bind(this) as unknown as boolean,
       },
     });
+  }
+
+  /** Partitions currently assigned to this worker. */
+  get assignedCount(): number {
+    return this.owned.size;
+  }
+
+  /** True once the group has assigned (possibly zero) partitions to this worker. */
+  get groupJoined(): boolean {
+    return this.joined;
   }
 
   async start(): Promise<void> {
@@ -82,10 +95,15 @@ export class BatchSource {
         this.attempts.delete(p);
       }
       this.opts.handler.revoked(partitions);
+      for (const p of partitions) this.owned.delete(p);
+      this.opts.observer?.revoked(partitions, this.owned.size);
       return undefined;
     }
     if (err.code !== ErrorCodes.ERR__ASSIGN_PARTITIONS) return undefined;
     this.opts.log.info({ partitions }, 'partitions assigned');
+    this.joined = true;
+    for (const p of partitions) this.owned.add(p);
+    this.opts.observer?.assigned(partitions, this.owned.size);
     try {
       // Start where Redis says the partition stands; Kafka's committed offset is only a hint.
       const starts = await this.opts.handler.assigned(partitions);
@@ -109,9 +127,12 @@ export class BatchSource {
     if (batch.messages.length === 0 || this.stopping) return;
     const partition = batch.partition;
     const records = batch.messages.map((m) => toSourceRecord(batch.topic, partition, m));
+    const observer = this.opts.observer;
+    observer?.fetched(partition, records, Number(batch.highWatermark));
+    const handle = () => this.opts.handler.handleBatch(partition, records);
     let outcome: BatchOutcome;
     try {
-      outcome = await this.opts.handler.handleBatch(partition, records);
+      outcome = await (observer ? observer.timeBatch(records.length, handle) : handle());
     } catch (error) {
       this.retryLater(payload, partition, records[0]!.offset, error);
       return;
@@ -124,6 +145,7 @@ export class BatchSource {
       await this.consumer.commitOffsets([
         { topic: batch.topic, partition, offset: String(outcome.nextOffset) },
       ]);
+      observer?.offsetCommitted(partition, outcome.nextOffset);
     }
   }
 
@@ -133,6 +155,7 @@ export class BatchSource {
     fromOffset: number,
     error: unknown,
   ): void {
+    this.opts.observer?.retried(partition);
     const attempt = (this.attempts.get(partition) ?? 0) + 1;
     this.attempts.set(partition, attempt);
     const delay = backoffDelay(attempt, this.opts.backoff ?? defaultBackoff);

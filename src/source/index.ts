@@ -1,3 +1,3 @@
 export { BatchSource, type BatchSourceOptions } from './batch-source.js';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-export type { BatchOutcome, PartitionHandler } from './types.js';
+export type { BatchOutcome, PartitionHandler, SourceObserver } from './types.js';

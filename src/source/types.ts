@@ -20,3 +20,16 @@ export interface PartitionHandler {
   revoked(partitions: readonly number[]): void;
   handleBatch(partition: number, records: readonly SourceRecord[]): Promise<BatchOutcome>;
 }
+
+/** What the source reports as it goes (metrics); every method must be cheap and never throw. */
+export interface SourceObserver {
+  assigned(partitions: readonly number[], total: number): void;
+  revoked(partitions: readonly number[], total: number): void;
+  /** A batch arrived: its records and the partition's high watermark at fetch time. */
+  fetched(partition: number, records: readonly SourceRecord[], highWatermark: number): void;
+  /** Wraps the handling of one batch (in-flight count, size and duration). */
+  timeBatch<T>(size: number, handle: () => Promise<T>): Promise<T>;
+  retried(partition: number): void;
+  /** The Kafka offset commit for `nextOffset` was queued. */
+  offsetCommitted(partition: number, nextOffset: number): void;
+}

@@ -1,5 +1,5 @@
 import { decodeBatch, foldBatch, keysTouched } from '../pipeline/index.js';
-import type { FoldContext, SourceRecord } from '../pipeline/types.js';
+import type { BatchResult, FoldContext, SourceRecord } from '../pipeline/types.js';
 import type { OutboxRelay } from '../sinks/index.js';
 import type { BatchOutcome, PartitionHandler } from '../source/index.js';
 import type { PartitionLease, StateStore } from '../state/index.js';
@@ -7,14 +7,14 @@ import type { CompiledTopology } from '../topology/index.js';
 import type { Logger } from '../logger.js';
 import { CrashPoints, type CrashHook } from './crash-points.js';
 
-export interface BatchStats {
-  partition: number;
-  records: number;
-  applied: number;
-  duplicates: number;
-  anomalies: number;
-  deadLettered: number;
-  published: number;
+/** What the processor reports as it goes (metrics, progress); must be cheap, never throw. */
+export interface ProcessorObserver {
+  /** The partition was fenced and drained by this worker; `applied` is where Redis stands. */
+  owned(partition: number, applied: number): void;
+  /** A batch is in Redis and its derived records are published. */
+  committed(batch: BatchResult, records: readonly SourceRecord[]): void;
+  commitStarted(partition: number): void;
+  commitFailed(reason: 'fenced' | 'stale' | 'error'): void;
 }
 
 export interface PartitionProcessorOptions {
@@ -24,7 +24,7 @@ export interface PartitionProcessorOptions {
   log: Logger;
   workerVersion: string;
   crash: CrashHook;
-  onBatch?: (stats: BatchStats) => void;
+  observer?: ProcessorObserver;
 }
 
 /**
@@ -59,6 +59,7 @@ export class PartitionProcessor implements PartitionHandler {
     const lease = await this.opts.store.acquire(partition);
     const published = await this.opts.relay.drain(partition);
     this.leases.set(partition, lease);
+    this.opts.observer?.owned(partition, lease.applied);
     this.opts.log.info(
       { partition, epoch: lease.token, applied: lease.applied, drained: published },
       'partition owned',
@@ -89,7 +90,9 @@ export class PartitionProcessor implements PartitionHandler {
         now: Date.now(),
       };
       const batch = foldBatch(decoded, states, lease.totals, ctx);
+      this.opts.observer?.commitStarted(partition);
       const outcome = await store.commit(lease, batch);
+      if (outcome.status !== 'committed') this.opts.observer?.commitFailed(outcome.status);
       if (outcome.status === 'fenced') {
         this.leases.delete(partition);
         this.opts.log.warn({ partition }, 'fenced: another owner took this partition');
@@ -102,14 +105,15 @@ export class PartitionProcessor implements PartitionHandler {
         return { kind: 'seek', offset: fresh[0]!.offset };
       }
       crash(CrashPoints.afterCommitScript);
-      const published = await relay.drain(partition);
+      await relay.drain(partition);
       crash(CrashPoints.afterOutboxPublish);
-      this.opts.onBatch?.({ partition, ...batch.counts, published });
+      this.opts.observer?.committed(batch, fresh);
       crash(CrashPoints.beforeKafkaCommit);
       return { kind: 'done', nextOffset: batch.lastOffset + 1 };
     } catch (error) {
       // Whatever happened, Redis may have moved: the retry starts by owning the shard again.
       this.leases.delete(partition);
+      this.opts.observer?.commitFailed('error');
       throw error;
     }
   }

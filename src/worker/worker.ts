@@ -1,13 +1,18 @@
+import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { ConnectionConfig } from '../config/index.js';
+import { startHttpServer, type HttpServer, type Readiness } from '../http/index.js';
 import { connectKafka, createProducer, type Producer } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
+import { createMetrics, type Metrics } from '../metrics/index.js';
 import { OutboxRelay } from '../sinks/index.js';
 import { BatchSource } from '../source/index.js';
 import { connectRedis, createRedis, RedisStateStore, ScriptRunner } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 import { crashHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
-import { PartitionProcessor, type BatchStats } from './partition-processor.js';
+import { PartitionProcessor } from './partition-processor.js';
+import { WorkerTelemetry, type BatchStats } from './telemetry.js';
+import { TimedStateStore } from './timed-state-store.js';
 
 export interface WorkerOptions {
   conn: ConnectionConfig;
@@ -28,8 +33,30 @@ export class Worker {
   private source: BatchSource | undefined;
   private producer: Producer | undefined;
   private store: RedisStateStore | undefined;
+  private http: HttpServer | undefined;
+  private redisReady: () => boolean = () => false;
+  readonly metrics: Metrics;
 
-  constructor(private readonly opts: WorkerOptions) {}
+  constructor(private readonly opts: WorkerOptions) {
+    this.metrics = createMetrics(undefined, {
+      build: { version: opts.version, librdkafkaVersion: kafkaJavascript.librdkafkaVersion },
+    });
+  }
+
+  /** Ready once Kafka and Redis answer and the group has assigned this worker its share. */
+  readiness(): Readiness {
+    const checks = {
+      state: this.state === 'running' ? true : this.state,
+      redis: this.redisReady() ? true : 'not connected',
+      kafka: this.source?.groupJoined ? true : 'group not joined',
+    };
+    return { ready: Object.values(checks).every((c) => c === true), checks };
+  }
+
+  /** Where /metrics is served (the real port when 0 was asked for). */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
+  }
 
   get status(): WorkerState {
     return this.state;
@@ -44,6 +71,15 @@ export class Worker {
 
   async start(): Promise<void> {
     const { conn, topology, log } = this.opts;
+    // Liveness and metrics first, so a slow Kafka or Redis shows up as not-ready, not as down.
+    this.http = await startHttpServer({
+      address: conn.httpAddr,
+      scrape: () => this.metrics.scrape(),
+      readiness: () => this.readiness(),
+      onError: (err, where) => log.warn({ err, ...where }, 'http handler failed'),
+    });
+    log.info({ url: this.http.url }, 'http listening');
+    const telemetry = new WorkerTelemetry(this.metrics, topology, this.opts.onBatch);
     const redis = await connectRedis(
       createRedis(conn, { connectionName: `streamfold-${topology.name}` }),
     );
@@ -53,6 +89,8 @@ export class Worker {
       prefix: conn.statePrefix,
       topology: topology.name,
     });
+    this.redisReady = () => redis.status === 'ready';
+    const store = new TimedStateStore(this.store, this.metrics);
     this.producer = await connectKafka(
       createProducer(conn, log, { clientId: `streamfold-${topology.name}-producer` }),
       conn,
@@ -60,12 +98,12 @@ export class Worker {
     );
     const processor = new PartitionProcessor({
       topology,
-      store: this.store,
-      relay: new OutboxRelay(this.store, this.producer),
+      store,
+      relay: new OutboxRelay(store, this.producer),
       log,
       workerVersion: this.opts.version,
       crash: crashHookFromEnv(),
-      ...(this.opts.onBatch ? { onBatch: this.opts.onBatch } : {}),
+      observer: telemetry,
     });
     this.source = new BatchSource({
       conn,
@@ -76,6 +114,7 @@ export class Worker {
       handler: processor,
       concurrency: this.opts.concurrency ?? topology.source.partitions,
       maxBatchSize: this.opts.maxBatchSize ?? 2000,
+      observer: telemetry,
     });
     await this.source.start();
     this.moveTo('running');
@@ -101,6 +140,7 @@ export class Worker {
       ?.disconnect()
       .catch((err: unknown) => this.opts.log.warn({ err }, 'producer close'));
     await this.store?.close();
+    await this.http?.close();
     this.moveTo('stopped');
   }
 }

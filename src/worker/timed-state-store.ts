@@ -1,0 +1,39 @@
+import type { Metrics } from '../metrics/index.js';
+import type { BatchResult, OrderState } from '../pipeline/types.js';
+import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from '../state/index.js';
+
+/** A StateStore that times every Redis round trip into `streamfold_redis_command_duration_seconds`. */
+export class TimedStateStore implements StateStore {
+  constructor(
+    private readonly inner: StateStore,
+    private readonly metrics: Metrics,
+  ) {}
+
+  acquire(partition: number): Promise<PartitionLease> {
+    return this.metrics.timeRedisCommand('fence', () => this.inner.acquire(partition));
+  }
+
+  loadStates(partition: number, keys: readonly string[]): Promise<Map<string, OrderState>> {
+    return this.metrics.timeRedisCommand('load_states', () =>
+      this.inner.loadStates(partition, keys),
+    );
+  }
+
+  commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome> {
+    return this.metrics.timeRedisCommand('commit', () => this.inner.commit(lease, batch));
+  }
+
+  pendingOutbox(partition: number, limit: number): Promise<OutboxEntry[]> {
+    return this.metrics.timeRedisCommand('outbox_read', () =>
+      this.inner.pendingOutbox(partition, limit),
+    );
+  }
+
+  ackOutbox(partition: number, ids: readonly string[]): Promise<void> {
+    return this.metrics.timeRedisCommand('outbox_ack', () => this.inner.ackOutbox(partition, ids));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
