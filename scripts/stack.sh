@@ -2,7 +2,7 @@
 # The local stack without Docker: a single-node KRaft Kafka broker from Apache's jars, a
 # Redis server (the machine's, if one answers) and Prometheus scraping the worker. `up` is
 # idempotent; `down` stops only what `up` started.
-#   usage: stack.sh up|down|status
+#   usage: stack.sh up | down [kafka|redis|prometheus …] | status | missing
 #   env:   STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093) STACK_KAFKA_DATA_DIR (.run/kafka-<port>)
 #          STACK_REDIS_PORT (6379) STACK_KAFKA_HEAP (512m) STACK_PROMETHEUS_PORT (9090)
 source "$(dirname "$0")/lib.sh"
@@ -154,28 +154,36 @@ status() {
   fi
 }
 
+stop_component() {
+  local name=$1 pid_file=$2 grace=$3 pid
+  if pid="$(pid_of "$pid_file")"; then
+    sf_log "stopping $name (pid $pid)"
+    sf_stop_pid "$pid" "$grace"
+  fi
+  rm -f "$pid_file"
+}
+
+# Stops what `up` started: every component, or only those named (kafka redis prometheus).
 down() {
-  local pid
-  if pid="$(pid_of "$kafka_pid_file")"; then
-    sf_log "stopping kafka (pid $pid)"
-    sf_stop_pid "$pid" 60
-  fi
-  rm -f "$kafka_pid_file"
-  if pid="$(pid_of "$redis_pid_file")"; then
-    sf_log "stopping redis (pid $pid)"
-    sf_stop_pid "$pid" 20
-  fi
-  rm -f "$redis_pid_file"
-  if pid="$(pid_of "$prometheus_pid_file")"; then
-    sf_log "stopping prometheus (pid $pid)"
-    sf_stop_pid "$pid" 30
-  fi
-  rm -f "$prometheus_pid_file"
+  local only=" ${*:-kafka redis prometheus} "
+  if [[ "$only" == *" prometheus "* ]]; then stop_component prometheus "$prometheus_pid_file" 30; fi
+  if [[ "$only" == *" kafka "* ]]; then stop_component kafka "$kafka_pid_file" 60; fi
+  if [[ "$only" == *" redis "* ]]; then stop_component redis "$redis_pid_file" 20; fi
+}
+
+# The components that nothing serves yet: what an `up` now would start.
+missing() {
+  local names=()
+  sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT" || names+=(kafka)
+  sf_port_open 127.0.0.1 "$STACK_REDIS_PORT" || names+=(redis)
+  sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT" || names+=(prometheus)
+  echo "${names[*]}"
 }
 
 case "${1:-}" in
   up) kafka_up; redis_up; prometheus_up; status ;;
-  down) down ;;
+  down) shift; down "$@" ;;
   status) status ;;
-  *) sf_die "usage: stack.sh up|down|status" ;;
+  missing) missing ;;
+  *) sf_die "usage: stack.sh up|down [component…]|status|missing" ;;
 esac

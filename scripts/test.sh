@@ -9,10 +9,10 @@ results="$SF_RUN/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-started_stack=false
-if ! sf_port_open 127.0.0.1 "${STACK_KAFKA_PORT:-9092}"; then started_stack=true; fi
+# Stop at the end exactly what this run starts, nothing that was already running.
+started="$(scripts/stack.sh missing)"
 scripts/stack.sh up
-if $started_stack; then trap 'scripts/stack.sh down' EXIT; fi
+if [[ -n "$started" ]]; then trap 'scripts/stack.sh down $started' EXIT; fi
 
 failed_steps=()
 step() {

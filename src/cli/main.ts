@@ -1,42 +1,12 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { StreamfoldError } from '../errors.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerQuery } from './commands/query.js';
-import { registerReconcile } from './commands/reconcile.js';
-import { registerRun } from './commands/run.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerTopics } from './commands/topics.js';
-import { version } from './version.js';
-
-const program = new Command('streamfold')
-  .description('Kafka Streams for Node.js, with its state in Redis')
-  .version(version)
-  .showHelpAfterError()
-  .exitOverride();
-
-registerRun(program);
-registerTopics(program);
-registerSimulate(program);
-registerReconcile(program);
-registerQuery(program);
-registerDoctor(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (error instanceof StreamfoldError) {
-    process.stderr.write(`streamfold: ${error.message} [${error.code}]\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(
-      `streamfold: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  }
+// The entry point checks the runtime before anything loads the native Kafka client, which
+// would otherwise fail with an opaque ABI error on an old Node.
+const [major = 0] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  process.stderr.write(
+    `streamfold needs Node.js 22 or newer (this is ${process.version}). ` +
+      'make setup installs Node 24 in .tools/node: export PATH="$PWD/.tools/node/bin:$PATH"\n',
+  );
+  process.exit(1);
 }
-
-// Native Kafka client threads can outlive the command; the command's outcome is final here.
-process.exit(process.exitCode ?? 0);
+await import('./program.js');

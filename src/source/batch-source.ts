@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../config/index.js';
 import { connectKafka, createConsumer, type Consumer, type RdKafkaProps } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { highWatermarksFromStats } from './consumer-stats.js';
 import { toSourceRecord } from './to-source-record.js';
 import type { BatchOutcome, PartitionHandler, SourceObserver } from './types.js';
 
@@ -22,6 +23,10 @@ export interface BatchSourceOptions {
   backoff?: BackoffPolicy;
   overrides?: RdKafkaProps;
   observer?: SourceObserver;
+  /** Own and fence assigned partitions but fetch nothing until `resume()`. */
+  startPaused?: boolean;
+  /** How often the client reports high watermarks for lag (0: never). */
+  statsIntervalMs?: number;
 }
 
 type Assignment = KafkaJS.TopicPartition[];
@@ -38,8 +43,11 @@ export class BatchSource {
   private readonly owned = new Set<number>();
   private stopping = false;
   private joined = false;
+  private paused: boolean;
 
   constructor(private readonly opts: BatchSourceOptions) {
+    this.paused = opts.startPaused ?? false;
+    const statsIntervalMs = opts.statsIntervalMs ?? 2000;
     this.consumer = createConsumer(opts.conn, opts.log, {
       clientId: opts.clientId,
       groupId: opts.groupId,
@@ -48,6 +56,12 @@ export class BatchSource {
         ...opts.overrides,
         // Awaited by the client before it applies the assignment.
         rebalance_cb: this.onRebalance.bind(this) as unknown as boolean,
+        ...(statsIntervalMs > 0 && opts.observer
+          ? {
+              'statistics.interval.ms': statsIntervalMs,
+              stats_cb: this.onStats.bind(this) as unknown as boolean,
+            }
+          : {}),
       },
     });
   }
@@ -60,6 +74,25 @@ export class BatchSource {
   /** True once the group has assigned (possibly zero) partitions to this worker. */
   get groupJoined(): boolean {
     return this.joined;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Stops fetching every owned partition; in-flight batches finish. */
+  pause(): void {
+    this.paused = true;
+    if (this.owned.size > 0)
+      this.consumer.pause([{ topic: this.opts.topic, partitions: [...this.owned] }]);
+  }
+
+  /** Fetches again from where each partition stands. */
+  resume(): void {
+    this.paused = false;
+    if (this.owned.size > 0) {
+      this.consumer.resume([{ topic: this.opts.topic, partitions: [...this.owned] }]);
+    }
   }
 
   async start(): Promise<void> {
@@ -104,6 +137,7 @@ export class BatchSource {
     this.joined = true;
     for (const p of partitions) this.owned.add(p);
     this.opts.observer?.assigned(partitions, this.owned.size);
+    this.reportCommitted(partitions);
     try {
       // Start where Redis says the partition stands; Kafka's committed offset is only a hint.
       const starts = await this.opts.handler.assigned(partitions);
@@ -122,10 +156,41 @@ export class BatchSource {
     }
   }
 
+  /** The group's committed offsets of newly owned partitions, for the committed-offset gauge. */
+  private reportCommitted(partitions: readonly number[]): void {
+    const observer = this.opts.observer;
+    if (!observer || partitions.length === 0) return;
+    const topic = this.opts.topic;
+    this.consumer
+      .committed(
+        partitions.map((partition) => ({ topic, partition })),
+        10_000,
+      )
+      .then((offsets) => {
+        for (const o of offsets) {
+          const offset = Number(o.offset);
+          if (o.topic === topic && offset >= 0) observer.offsetCommitted(o.partition, offset);
+        }
+      })
+      .catch((err: unknown) => this.opts.log.debug({ err }, 'could not read committed offsets'));
+  }
+
+  private onStats(payload: unknown): void {
+    const highs = highWatermarksFromStats(payload, this.opts.topic);
+    for (const p of highs.keys()) if (!this.owned.has(p)) highs.delete(p);
+    if (highs.size > 0) this.opts.observer?.highWatermarks(highs);
+  }
+
   private async onBatch(payload: KafkaJS.EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || this.stopping) return;
     const partition = batch.partition;
+    if (this.paused) {
+      // Paused while this batch was on its way: hand it back untouched.
+      payload.pause();
+      this.consumer.seek({ topic: batch.topic, partition, offset: batch.messages[0]!.offset });
+      return;
+    }
     const records = batch.messages.map((m) => toSourceRecord(batch.topic, partition, m));
     const observer = this.opts.observer;
     observer?.fetched(partition, records, Number(batch.highWatermark));
@@ -170,7 +235,7 @@ export class BatchSource {
       partition,
       setTimeout(() => {
         this.resumeTimers.delete(partition);
-        if (!this.stopping) resume();
+        if (!this.stopping && !this.paused) resume();
       }, delay),
     );
   }

@@ -30,6 +30,8 @@ export interface SourceObserver {
   /** Wraps the handling of one batch (in-flight count, size and duration). */
   timeBatch<T>(size: number, handle: () => Promise<T>): Promise<T>;
   retried(partition: number): void;
+  /** Periodic high watermarks of owned partitions (from client statistics). */
+  highWatermarks(byPartition: ReadonlyMap<number, number>): void;
   /** The Kafka offset commit for `nextOffset` was queued. */
   offsetCommitted(partition: number, nextOffset: number): void;
 }

@@ -75,6 +75,12 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
     return this.metrics.timeBatch(this.topic, size, handle);
   }
 
+  highWatermarks(byPartition: ReadonlyMap<number, number>): void {
+    for (const [partition, highWatermark] of byPartition) {
+      this.metrics.setPartition({ group: this.group, topic: this.topic, partition, highWatermark });
+    }
+  }
+
   retried(_partition: number): void {
     this.metrics.recordBatchRetry(this.topic);
   }
@@ -118,7 +124,7 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
       if (out.topic === this.topology.outputs.deadLetter) {
         const errorClass = out.headers['sf-error-class'] ?? 'other';
         metrics.recordFailed(topic, errorClass);
-        metrics.recordDeadLetter(out.topic, errorClass);
+        metrics.recordDeadLetter(topic, errorClass);
       }
     }
     for (const [out, n] of produced) metrics.recordProduced(out, n);

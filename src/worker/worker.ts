@@ -25,6 +25,8 @@ export interface WorkerOptions {
   /** How long a SIGTERM waits for in-flight batches before giving up on them. */
   drainTimeoutMs?: number;
   onBatch?: (stats: BatchStats) => void;
+  /** Join, own and fence partitions, report lag, but process nothing until resumed. */
+  startPaused?: boolean;
 }
 
 /** Wires source → processor → state store and outbox relay, and owns their lifecycle. */
@@ -77,6 +79,10 @@ export class Worker {
       scrape: () => this.metrics.scrape(),
       readiness: () => this.readiness(),
       onError: (err, where) => log.warn({ err, ...where }, 'http handler failed'),
+      routes: [
+        { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
+        { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
+      ],
     });
     log.info({ url: this.http.url }, 'http listening');
     const telemetry = new WorkerTelemetry(this.metrics, topology, this.opts.onBatch);
@@ -115,9 +121,21 @@ export class Worker {
       concurrency: this.opts.concurrency ?? topology.source.partitions,
       maxBatchSize: this.opts.maxBatchSize ?? 2000,
       observer: telemetry,
+      startPaused: this.opts.startPaused ?? false,
     });
     await this.source.start();
     this.moveTo('running');
+  }
+
+  /** Operator control over HTTP: pause or resume processing of every owned partition. */
+  private control(action: 'pause' | 'resume'): Promise<{ status: number; body: unknown }> {
+    if (!this.source || this.state !== 'running') {
+      return Promise.resolve({ status: 409, body: { error: `worker is ${this.state}` } });
+    }
+    if (action === 'pause') this.source.pause();
+    else this.source.resume();
+    this.opts.log.info({ action }, 'processing control');
+    return Promise.resolve({ status: 200, body: { paused: this.source.isPaused } });
   }
 
   /** Stops fetching, lets in-flight batches finish (bounded), then closes every client. */

@@ -10,6 +10,7 @@ import { positiveInt } from '../parse-options.js';
 import { version } from '../version.js';
 
 interface RunFlags {
+  paused?: boolean;
   concurrency?: number;
   maxBatch?: number;
   drainTimeoutMs?: number;
@@ -38,6 +39,12 @@ async function checkTopics(conn: ConnectionConfig, topology: CompiledTopology, l
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Ends the process without waiting for native threads (a stuck client cannot block it). */
+function hardExit(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
 }
 
 /** Logs throughput every few seconds while the worker runs. */
@@ -89,6 +96,10 @@ export function registerRun(program: Command): void {
           .default(2000)
           .argParser(positiveInt('--max-batch')),
       )
+      .option(
+        '--paused',
+        'own the partitions and report lag, but process nothing until POST /resume',
+      )
       .addOption(
         new Option('--drain-timeout-ms <ms>', 'how long a stop waits for in-flight batches')
           .default(30_000)
@@ -109,6 +120,7 @@ export function registerRun(program: Command): void {
       ...(flags.maxBatch ? { maxBatchSize: flags.maxBatch } : {}),
       ...(flags.drainTimeoutMs ? { drainTimeoutMs: flags.drainTimeoutMs } : {}),
       onBatch: progress.onBatch,
+      startPaused: flags.paused ?? false,
     });
 
     let stopping = false;
@@ -116,10 +128,17 @@ export function registerRun(program: Command): void {
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) {
           log.warn({ signal }, 'second signal: exiting now');
-          process.exit(130);
+          hardExit();
         }
         stopping = true;
         log.info({ signal }, 'stopping');
+        // A native consumer close can block forever (seen rarely during a rebalance), and then
+        // so does process.exit, which joins the native threads. State is safe at any point.
+        const watchdogMs = (flags.drainTimeoutMs ?? 30_000) + 15_000;
+        setTimeout(() => {
+          log.error({ watchdogMs }, 'stop did not finish; exiting hard');
+          hardExit();
+        }, watchdogMs).unref();
         worker
           .stop()
           .catch((err: unknown) => {
