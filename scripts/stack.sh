@@ -24,6 +24,18 @@ prometheus_pid_file="$STACK_PROMETHEUS_DIR/prometheus.pid"
 
 pid_of() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"; }
 
+# True (and says so) when a component already runs: ours (live pid file) or anyone's (port).
+already_up() {
+  local name=$1 pid_file=$2 port=$3 pid
+  if pid="$(pid_of "$pid_file")"; then
+    sf_log "$name already running (pid $pid) on 127.0.0.1:$port"
+  elif sf_port_open 127.0.0.1 "$port"; then
+    sf_log "$name: something already listens on 127.0.0.1:$port; using it"
+  else
+    return 1
+  fi
+}
+
 # The JVM command line shared by the storage tool and the broker; heap size first.
 kafka_java() {
   local heap=$1; shift
@@ -34,14 +46,7 @@ kafka_java() {
 }
 
 kafka_up() {
-  if pid="$(pid_of "$kafka_pid_file")"; then
-    sf_log "kafka already running (pid $pid) on 127.0.0.1:$STACK_KAFKA_PORT"
-    return 0
-  fi
-  if sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT"; then
-    sf_log "kafka: something already listens on 127.0.0.1:$STACK_KAFKA_PORT; using it"
-    return 0
-  fi
+  if already_up kafka "$kafka_pid_file" "$STACK_KAFKA_PORT"; then return 0; fi
   [[ -f "$SF_KAFKA_LIBS/.complete" ]] || "$SF_ROOT/scripts/setup-kafka.sh"
   mkdir -p "$STACK_KAFKA_DATA_DIR/tmp"
   sed -e "s#@PORT@#$STACK_KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$STACK_KAFKA_CONTROLLER_PORT#g" \
@@ -68,14 +73,7 @@ kafka_up() {
 }
 
 redis_up() {
-  if pid="$(pid_of "$redis_pid_file")"; then
-    sf_log "redis already running (pid $pid) on 127.0.0.1:$STACK_REDIS_PORT"
-    return 0
-  fi
-  if sf_port_open 127.0.0.1 "$STACK_REDIS_PORT"; then
-    sf_log "redis: using the server that answers on 127.0.0.1:$STACK_REDIS_PORT"
-    return 0
-  fi
+  if already_up redis "$redis_pid_file" "$STACK_REDIS_PORT"; then return 0; fi
   command -v redis-server >/dev/null || sf_die "no Redis answers on 127.0.0.1:$STACK_REDIS_PORT and redis-server is not installed (make setup)"
   mkdir -p "$STACK_REDIS_DIR"
   sf_log "starting redis on 127.0.0.1:$STACK_REDIS_PORT"
@@ -94,14 +92,7 @@ prometheus_ready() {
 }
 
 prometheus_up() {
-  if pid="$(pid_of "$prometheus_pid_file")"; then
-    sf_log "prometheus already running (pid $pid) on 127.0.0.1:$STACK_PROMETHEUS_PORT"
-    return 0
-  fi
-  if sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT"; then
-    sf_log "prometheus: something already listens on 127.0.0.1:$STACK_PROMETHEUS_PORT; using it"
-    return 0
-  fi
+  if already_up prometheus "$prometheus_pid_file" "$STACK_PROMETHEUS_PORT"; then return 0; fi
   # Kafka and Redis are what the worker needs; without Prometheus only the metrics go unread.
   if ! command -v prometheus >/dev/null; then
     sf_warn "prometheus is not installed (make setup); the stack runs without it"
@@ -129,29 +120,22 @@ prometheus_up() {
   done
 }
 
+# One line per component: running (ours), external (someone else's) or down.
+status_line() {
+  local name=$1 pid_file=$2 port=$3 logs=$4 pid
+  if pid="$(pid_of "$pid_file")"; then
+    printf '%-10s running   127.0.0.1:%-5s  pid %s (started by stack)%s\n' "$name" "$port" "$pid" "${logs:+   logs $logs}"
+  elif sf_port_open 127.0.0.1 "$port"; then
+    printf '%-10s external  127.0.0.1:%-5s  (not started by stack)\n' "$name" "$port"
+  else
+    printf '%-10s down      127.0.0.1:%s\n' "$name" "$port"
+  fi
+}
+
 status() {
-  local pid
-  if pid="$(pid_of "$kafka_pid_file")"; then
-    echo "kafka   running   127.0.0.1:$STACK_KAFKA_PORT   pid $pid (started by stack)   logs $STACK_KAFKA_DATA_DIR/server.log"
-  elif sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT"; then
-    echo "kafka   external  127.0.0.1:$STACK_KAFKA_PORT   (not started by stack)"
-  else
-    echo "kafka   down      127.0.0.1:$STACK_KAFKA_PORT"
-  fi
-  if pid="$(pid_of "$redis_pid_file")"; then
-    echo "redis   running   127.0.0.1:$STACK_REDIS_PORT   pid $pid (started by stack)"
-  elif sf_port_open 127.0.0.1 "$STACK_REDIS_PORT"; then
-    echo "redis   external  127.0.0.1:$STACK_REDIS_PORT   (not started by stack)"
-  else
-    echo "redis   down      127.0.0.1:$STACK_REDIS_PORT"
-  fi
-  if pid="$(pid_of "$prometheus_pid_file")"; then
-    echo "prometheus running   127.0.0.1:$STACK_PROMETHEUS_PORT   pid $pid (started by stack)   logs $STACK_PROMETHEUS_DIR/prometheus.log"
-  elif sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT"; then
-    echo "prometheus external  127.0.0.1:$STACK_PROMETHEUS_PORT   (not started by stack)"
-  else
-    echo "prometheus down      127.0.0.1:$STACK_PROMETHEUS_PORT"
-  fi
+  status_line kafka "$kafka_pid_file" "$STACK_KAFKA_PORT" "$STACK_KAFKA_DATA_DIR/server.log"
+  status_line redis "$redis_pid_file" "$STACK_REDIS_PORT" ""
+  status_line prometheus "$prometheus_pid_file" "$STACK_PROMETHEUS_PORT" "$STACK_PROMETHEUS_DIR/prometheus.log"
 }
 
 stop_component() {

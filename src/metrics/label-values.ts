@@ -1,3 +1,5 @@
+import { DecodeErrorClasses } from '../pipeline/decode.js';
+
 /**
  * Every value a bounded label can take. A label fed from data (an order id, a customer id, an
  * error message) would create a series per value and grow without bound; these sets are what
@@ -17,15 +19,7 @@ export type ProcessResult = (typeof ProcessResults)[keyof typeof ProcessResults]
  * Why a record could not be decoded: the pipeline's decode error classes, plus `other` so that
  * a class added there later is still counted (under a bounded value) before it is listed here.
  */
-export const FailureReasons = {
-  EMPTY_VALUE: 'empty-value',
-  TOO_LARGE: 'too-large',
-  INVALID_UTF8: 'invalid-utf8',
-  NOT_JSON: 'not-json',
-  SCHEMA: 'schema',
-  KEY_MISMATCH: 'key-mismatch',
-  OTHER: 'other',
-} as const;
+export const FailureReasons = { ...DecodeErrorClasses, OTHER: 'other' } as const;
 export type FailureReason = (typeof FailureReasons)[keyof typeof FailureReasons];
 
 /** The Redis round trips worth timing separately. */
