@@ -150,16 +150,18 @@ export class Scenario {
 
   async cleanup(): Promise<void> {
     for (const w of this.workers) await w.kill();
-    if (this.redis) {
-      const stream = this.redis.scanStream({ match: `${this.prefix}:*`, count: 1000 });
-      for await (const keys of stream as AsyncIterable<string[]>) {
-        if (keys.length > 0) await this.redis.del(...keys);
-      }
-      this.redis.disconnect();
+    // Connect even when the test never did: its workers and CLI runs wrote under this prefix.
+    await this.reader();
+    const redis = this.redis!;
+    const stream = redis.scanStream({ match: `${this.prefix}:*`, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
     }
-    if (this.admin) {
-      await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
-      await this.admin.disconnect();
-    }
+    redis.disconnect();
+    const admin = await this.kafkaAdmin();
+    await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    // A group whose last member was killed stays non-empty until its session times out: best effort.
+    await admin.deleteGroups([`${this.name}-group`]).catch(() => undefined);
+    await admin.disconnect();
   }
 }
