@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { StreamfoldError } from '../errors.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerLag } from './commands/lag.js';
 import { registerQuery } from './commands/query.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTopics } from './commands/topics.js';
+import { registerValidate } from './commands/validate.js';
 import { version } from './version.js';
 
 const program = new Command('streamfold')
@@ -19,7 +21,9 @@ registerTopics(program);
 registerSimulate(program);
 registerReconcile(program);
 registerQuery(program);
+registerLag(program);
 registerDoctor(program);
+registerValidate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,33 +1,29 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { checkOutputs } from './check-outputs.js';
+import { describeIssue, issue } from './describe-issue.js';
+import { readYaml } from './read-yaml.js';
 import { topologySchema } from './schema.js';
 import type { CompiledTopology } from './types.js';
 
-function fieldPath(segments: readonly PropertyKey[]): string {
-  return segments.map(String).join('.') || '(root)';
-}
-
 /** Validates a parsed topology document and freezes it; errors name the file and field. */
 export function compileTopology(doc: unknown, file: string): CompiledTopology {
+  if (doc === null || doc === undefined) {
+    throw new ConfigError(file, [
+      issue('(root)', 'a mapping with name, source and outputs', 'an empty document'),
+    ]);
+  }
   const parsed = topologySchema.safeParse(doc);
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((issue) => ({ path: fieldPath(issue.path), message: issue.message })),
+      parsed.error.issues.flatMap((i) => describeIssue(i, doc, topologySchema)),
     );
   }
   const t = parsed.data;
-  const outputs = Object.values(t.outputs);
-  if (new Set([...outputs, t.source.topic]).size !== outputs.length + 1) {
-    throw new ConfigError(file, [
-      {
-        path: 'outputs',
-        message: 'every output topic must differ from each other and from source.topic',
-      },
-    ]);
-  }
+  const outputIssues = checkOutputs(t.source.topic, t.outputs);
+  if (outputIssues.length > 0) throw new ConfigError(file, outputIssues);
   return Object.freeze({
     name: t.name,
     description: t.description,
@@ -38,6 +34,15 @@ export function compileTopology(doc: unknown, file: string): CompiledTopology {
   });
 }
 
+/** What a failed read means to the author, rather than the errno name. */
+function readProblem(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'a file it has no permission to read';
+  return (cause as Error).message;
+}
+
 /** Reads and compiles a topology file (YAML). */
 export function loadTopology(file: string): CompiledTopology {
   const shown = path.relative(process.cwd(), file) || file;
@@ -45,14 +50,9 @@ export function loadTopology(file: string): CompiledTopology {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(shown, [{ path: '(file)', message: (cause as Error).message }]);
+    throw new ConfigError(shown, [issue('(file)', 'a readable topology file', readProblem(cause))]);
   }
-  let doc: unknown;
-  try {
-    doc = parse(text, { prettyErrors: true });
-  } catch (cause) {
-    const message = cause instanceof YAMLParseError ? cause.message : String(cause);
-    throw new ConfigError(shown, [{ path: '(yaml)', message }]);
-  }
-  return compileTopology(doc, shown);
+  const yaml = readYaml(text);
+  if (!yaml.ok) throw new ConfigError(shown, yaml.issues);
+  return compileTopology(yaml.value, shown);
 }

@@ -1,15 +1,31 @@
 import { z } from 'zod';
 
+// Messages of regexes and refinements are phrased as the thing expected: `streamfold validate`
+// prints them as `expected <message>, got <value>`.
+
 /** Kafka's own rule for topic names. */
 const topicName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: 1-249 of letters, digits, ".", "_", "-"');
 
+/** Characters that delimit state keys (`<prefix>:{<name>:<partition>}:…`) and Redis hash tags. */
+const RESERVED_IN_NAME = /[:{}]/;
+
+const topologyName = z
+  .string()
+  // Checked first and on its own: a name breaking the key layout deserves the reason, not a regex.
+  .refine((name) => !RESERVED_IN_NAME.test(name), {
+    message: 'a name without ":", "{" or "}" (they delimit state keys in Redis)',
+    abort: true,
+  })
+  .regex(
+    /^[a-z][a-z0-9-]{0,47}$/,
+    'a name of 1-48 lower-case letters, digits and "-", starting with a letter',
+  );
+
 /** The topology file format (YAML). docs/topologies.md documents every field. */
 export const topologySchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,47}$/, 'lower-case letters, digits and "-", starting with a letter'),
+  name: topologyName,
   description: z.string().max(500).default(''),
   source: z.strictObject({
     topic: topicName,

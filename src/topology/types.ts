@@ -1,3 +1,4 @@
+import type { ConfigIssue } from '../errors.js';
 import type { OutputTopics } from '../pipeline/types.js';
 
 /** A validated, normalised topology: the only form that crosses layers. */
@@ -17,4 +18,17 @@ export interface CompiledTopology {
     readonly maxValueBytes: number;
   };
   readonly outputs: Readonly<OutputTopics>;
+}
+
+/**
+ * One problem in a topology file. `expected` and `got` are filled whenever the problem can be
+ * put that way, so `streamfold validate` can say exactly what to change; `message` is always
+ * the readable sentence, so any ConfigError consumer still prints something useful.
+ */
+export interface TopologyIssue extends ConfigIssue {
+  readonly expected?: string;
+  readonly got?: string;
+  /** 1-based position, for YAML syntax errors only. */
+  readonly line?: number;
+  readonly column?: number;
 }

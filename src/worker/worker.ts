@@ -6,11 +6,18 @@ import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
 import { OutboxRelay } from '../sinks/index.js';
 import { BatchSource } from '../source/index.js';
-import { connectRedis, createRedis, RedisStateStore, ScriptRunner } from '../state/index.js';
+import {
+  connectRedis,
+  createRedis,
+  RedisStateStore,
+  ScriptRunner,
+  StateReader,
+} from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 import { crashHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { PartitionProcessor } from './partition-processor.js';
+import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
 import { TimedStateStore } from './timed-state-store.js';
 
@@ -35,6 +42,7 @@ export class Worker {
   private source: BatchSource | undefined;
   private producer: Producer | undefined;
   private store: RedisStateStore | undefined;
+  private reader: StateReader | undefined;
   private http: HttpServer | undefined;
   private redisReady: () => boolean = () => false;
   readonly metrics: Metrics;
@@ -82,6 +90,7 @@ export class Worker {
       routes: [
         { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
         { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
+        ...queryRoutes(() => this.reader),
       ],
     });
     log.info({ url: this.http.url }, 'http listening');
@@ -96,6 +105,7 @@ export class Worker {
       topology: topology.name,
     });
     this.redisReady = () => redis.status === 'ready';
+    this.reader = new StateReader(redis, conn.statePrefix, topology.name);
     const store = new TimedStateStore(this.store, this.metrics);
     this.producer = await connectKafka(
       createProducer(conn, log, { clientId: `streamfold-${topology.name}-producer` }),

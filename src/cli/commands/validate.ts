@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import {
+  validateTopologyFile,
+  type CompiledTopology,
+  type TopologyIssue,
+} from '../../topology/index.js';
+
+interface ValidateFlags {
+  json?: boolean;
+}
+
+/** Where the report goes; a parameter so tests can capture it without touching process.stdout. */
+export interface ReportWriter {
+  write(text: string): unknown;
+}
+
+/** `file:line:column: path: message`, the shape editors and CI annotators already parse. */
+export function formatIssue(file: string, issue: TopologyIssue): string {
+  const position = issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`;
+  return `${file}${position}: ${issue.path}: ${issue.message}`;
+}
+
+export function formatOk(file: string, t: CompiledTopology): string {
+  return (
+    `ok: ${file} (topology ${t.name}, source ${t.source.topic}, group ${t.source.group}, ` +
+    `${t.source.partitions} partitions)`
+  );
+}
+
+function issueJson(issue: TopologyIssue): Record<string, unknown> {
+  // expected/got are always present (null when the problem has no such shape) so consumers
+  // can rely on the keys.
+  return {
+    path: issue.path,
+    message: issue.message,
+    expected: issue.expected ?? null,
+    got: issue.got ?? null,
+    ...(issue.line === undefined ? {} : { line: issue.line, column: issue.column }),
+  };
+}
+
+/** Validates one topology file and reports it; returns the exit code (0 valid, 1 not). */
+export function runValidate(file: string, flags: ValidateFlags, out: ReportWriter): number {
+  const result = validateTopologyFile(file);
+  if (flags.json) {
+    const report = result.ok
+      ? {
+          ok: true,
+          file,
+          topology: result.topology.name,
+          source: result.topology.source.topic,
+          group: result.topology.source.group,
+          partitions: result.topology.source.partitions,
+          outputs: result.topology.outputs,
+        }
+      : { ok: false, file, issues: result.issues.map(issueJson) };
+    out.write(`${JSON.stringify(report)}\n`);
+  } else if (result.ok) {
+    out.write(`${formatOk(file, result.topology)}\n`);
+  } else {
+    for (const issue of result.issues) out.write(`${formatIssue(file, issue)}\n`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a topology file and print every problem with its field (exit 1 if any)')
+    .argument('<file>', 'topology file')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, flags: ValidateFlags) => {
+      process.exitCode = runValidate(file, flags, process.stdout);
+    });
+}
