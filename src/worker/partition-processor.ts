@@ -34,6 +34,8 @@ export interface PartitionProcessorOptions {
  */
 export class PartitionProcessor implements PartitionHandler {
   private readonly leases = new Map<number, PartitionLease>();
+  /** Where each partition was last sent back to re-read from, to tell a real gap from a hole. */
+  private readonly seekedTo = new Map<number, number>();
 
   constructor(private readonly opts: PartitionProcessorOptions) {}
 
@@ -48,7 +50,10 @@ export class PartitionProcessor implements PartitionHandler {
   }
 
   revoked(partitions: readonly number[]): void {
-    for (const p of partitions) this.leases.delete(p);
+    for (const p of partitions) {
+      this.leases.delete(p);
+      this.seekedTo.delete(p);
+    }
   }
 
   /**
@@ -78,8 +83,17 @@ export class PartitionProcessor implements PartitionHandler {
     }
     const fresh = records.filter((r) => r.offset > lease.applied);
     if (fresh.length === 0) return { kind: 'done', nextOffset: lease.applied + 1 };
-    // A gap means the fetch position ran ahead of Redis (e.g. a stale Kafka commit): re-read.
-    if (fresh[0]!.offset !== lease.applied + 1) return { kind: 'seek', offset: lease.applied + 1 };
+    const expected = lease.applied + 1;
+    if (fresh[0]!.offset !== expected) {
+      // A gap means the fetch position ran ahead of Redis (e.g. a stale Kafka commit): re-read
+      // from `expected`. If the batch right after that seek still starts later, Kafka holds no
+      // record there (a transaction marker, a compacted or deleted record): go on from it.
+      if (this.seekedTo.get(partition) !== expected) {
+        this.seekedTo.set(partition, expected);
+        return { kind: 'seek', offset: expected };
+      }
+    }
+    this.seekedTo.delete(partition);
 
     try {
       const decoded = await decodeBatch(fresh, topology.event.maxValueBytes);
