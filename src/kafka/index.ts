@@ -11,3 +11,4 @@ export {
 } from './clients.js';
 export { commonProps, type RdKafkaProps } from './client-config.js';
 export { ensureTopics, missingTopics, type EnsureResult, type TopicSpec } from './topics.js';
+export { headersAsText } from './header-text.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ConnectionConfig } from '../config/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { connectKafka, createAdmin, createConsumer, type Admin } from './clients.js';
+import { headersAsText } from './header-text.js';
 
 export interface TopicRecord {
   partition: number;
@@ -51,15 +51,6 @@ export async function topicRanges(admin: Admin, topic: string): Promise<Partitio
   return offsets
     .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
     .sort((a, b) => a.partition - b.partition);
-}
-
-function headerText(headers: KafkaJS.IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw.at(-1) : raw;
-    if (value !== undefined) out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : value;
-  }
-  return out;
 }
 
 /**
@@ -137,7 +128,7 @@ export async function readTopic(
                       offset,
                       key: m.key ?? null,
                       value: m.value ?? null,
-                      headers: headerText(m.headers),
+                      headers: headersAsText(m.headers),
                       timestamp: Number(m.timestamp),
                     });
                     if (offset + 1 >= end) next.delete(p);

@@ -1,10 +1,6 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { headersAsText } from '../kafka/index.js';
 import type { SourceRecord } from '../pipeline/types.js';
-
-function headerText(value: KafkaJS.IHeaders[string]): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-}
 
 /** A client message as the pure pipeline sees it: numbers, buffers and string headers. */
 export function toSourceRecord(
@@ -12,11 +8,6 @@ export function toSourceRecord(
   partition: number,
   message: KafkaJS.KafkaMessage,
 ): SourceRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const text = headerText(value);
-    if (text !== undefined) headers[name] = text;
-  }
   return {
     topic,
     partition,
@@ -24,6 +15,6 @@ export function toSourceRecord(
     key: message.key,
     value: message.value,
     timestamp: Number(message.timestamp),
-    headers,
+    headers: headersAsText(message.headers),
   };
 }
