@@ -1,2 +1,2 @@
 export { OutboxRelay } from './outbox-relay.js';
-export { publish, SF_ID_HEADER } from './publish.js';
+export { publish } from './publish.js';

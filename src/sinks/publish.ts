@@ -2,9 +2,6 @@ import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Producer } from '../kafka/index.js';
 import type { DerivedRecord } from '../pipeline/types.js';
 
-/** Header every derived record carries so consumers can drop replays. */
-export const SF_ID_HEADER = 'sf-id';
-
 /**
  * Sends records in one call per topic group and awaits every delivery report (idempotent
  * producer, acks=all): when this resolves, all records are durably in Kafka.
@@ -18,7 +15,8 @@ export async function publish(
   for (const r of records) {
     let messages = byTopic.get(r.topic);
     if (!messages) byTopic.set(r.topic, (messages = []));
-    messages.push({ key: r.key, value: r.value, headers: { ...r.headers, [SF_ID_HEADER]: r.id } });
+    // The fold put `sf-id` in the headers already; they go out as they are.
+    messages.push({ key: r.key, value: r.value, headers: r.headers });
   }
   await producer.sendBatch({
     topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
