@@ -2,3 +2,4 @@ export { compileTopology, loadTopology } from './load-topology.js';
 export { topologySchema, type TopologyFile } from './schema.js';
 export type { CompiledTopology, TopologyIssue } from './types.js';
 export { validateTopologyFile, type TopologyValidation } from './validate-topology.js';
+export { topologyTopics } from './topology-topics.js';

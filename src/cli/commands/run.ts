@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { connectKafka, createAdmin, missingTopics } from '../../kafka/index.js';
 import { createLogger, type Logger } from '../../logger.js';
-import { loadTopology, type CompiledTopology } from '../../topology/index.js';
+import { loadTopology, topologyTopics, type CompiledTopology } from '../../topology/index.js';
 import { Worker, type BatchStats } from '../../worker/index.js';
 import type { ConnectionConfig } from '../../config/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
@@ -24,10 +24,7 @@ async function checkTopics(conn: ConnectionConfig, topology: CompiledTopology, l
     'admin',
   );
   try {
-    const missing = await missingTopics(admin, [
-      topology.source.topic,
-      ...Object.values(topology.outputs),
-    ]);
+    const missing = await missingTopics(admin, topologyTopics(topology));
     if (missing.length > 0) {
       throw new ConfigError(topology.file, [
         {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { connectKafka, createAdmin, ensureTopics } from '../../kafka/index.js';
 import { createLogger } from '../../logger.js';
-import { loadTopology } from '../../topology/index.js';
+import { loadTopology, topologyTopics } from '../../topology/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { positiveInt } from '../parse-options.js';
 
@@ -39,7 +39,7 @@ export function registerTopics(program: Command): void {
     );
     const partitions = flags.partitions ?? topology.source.partitions;
     const replicationFactor = flags.replicationFactor ?? topology.source.replicationFactor;
-    const names = [topology.source.topic, ...Object.values(topology.outputs)];
+    const names = topologyTopics(topology);
     const admin = await connectKafka(
       createAdmin(conn, log, { clientId: 'streamfold-topics' }),
       conn,
