@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTopic } from '../../src/kafka/read-topic.js';
 import { eventually, testConnection, testLogger } from '../helpers/env.js';
-import { Scenario } from '../helpers/scenario.js';
+import { scenarioPerTest } from '../helpers/scenario.js';
 
 const crashPoints = ['after-commit-script', 'after-outbox-publish', 'before-kafka-commit'] as const;
 
@@ -15,12 +15,7 @@ function seeded(seed: number): () => number {
 }
 
 describe('the worker killed with SIGKILL, again and again', () => {
-  let scenario: Scenario;
-  beforeEach(async () => {
-    scenario = new Scenario(6);
-    await scenario.createTopics();
-  });
-  afterEach(() => scenario.cleanup());
+  const scenario = scenarioPerTest(6);
 
   it('reconciles exactly and publishes every applied transition at least once', async () => {
     const random = seeded(20261128);
@@ -28,7 +23,7 @@ describe('the worker killed with SIGKILL, again and again', () => {
     let round = 0;
     // Each round adds fresh orders (a new seed), so a crash always lands mid-work.
     const addLoad = () =>
-      scenario.simulate([
+      scenario().simulate([
         '--orders',
         '1200',
         '--seed',
@@ -45,7 +40,7 @@ describe('the worker killed with SIGKILL, again and again', () => {
     for (const point of crashPoints) {
       for (const after of [1, 4]) {
         await addLoad();
-        const worker = scenario.startWorker(
+        const worker = scenario().startWorker(
           { STREAMFOLD_CRASH_AT: point, STREAMFOLD_CRASH_AFTER: String(after) },
           workerArgs,
         );
@@ -55,7 +50,7 @@ describe('the worker killed with SIGKILL, again and again', () => {
     }
     for (let i = 0; i < 6; i++) {
       await addLoad();
-      const worker = scenario.startWorker({}, workerArgs);
+      const worker = scenario().startWorker({}, workerArgs);
       await eventually('the worker to own its partitions', () =>
         worker.hasLogged('partition owned') ? true : undefined,
       );
@@ -66,13 +61,13 @@ describe('the worker killed with SIGKILL, again and again', () => {
     }
     expect(kills.length).toBeGreaterThanOrEqual(10);
 
-    const survivor = scenario.startWorker({}, workerArgs);
-    await scenario.waitDrained(180_000);
-    const { report } = await scenario.reconcile();
+    const survivor = scenario().startWorker({}, workerArgs);
+    await scenario().waitDrained(180_000);
+    const { report } = await scenario().reconcile();
     expect(report).toMatchObject({ ok: true });
 
     // order-status: every applied transition (an eventId in a final state) at least once.
-    const reader = await scenario.reader();
+    const reader = await scenario().reader();
     const applied = new Set<string>();
     for (const p of await reader.partitions()) {
       for await (const state of reader.states(p)) {
@@ -80,7 +75,7 @@ describe('the worker killed with SIGKILL, again and again', () => {
       }
     }
     const published = new Map<string, number>();
-    await readTopic(testConnection(), testLogger(), scenario.topics.status, {
+    await readTopic(testConnection(), testLogger(), scenario().topics.status, {
       onRecord: (r) => {
         const v = JSON.parse(r.value?.toString() ?? '{}') as { orderId: string; eventId: string };
         const id = `${v.orderId}/${v.eventId}`;

@@ -1,35 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LagReport } from '../../src/lag/index.js';
 import { runCli, runCliJson } from '../helpers/cli.js';
 import { eventually, testConnection } from '../helpers/env.js';
 import { describeGroup } from '../helpers/kafka-tools.js';
-import { Scenario } from '../helpers/scenario.js';
+import { scenarioPerTest } from '../helpers/scenario.js';
 
 const partitions = [0, 1, 2, 3, 4, 5];
 
 describe('streamfold lag', () => {
-  let scenario: Scenario;
-  beforeEach(async () => {
-    scenario = new Scenario(partitions.length);
-    await scenario.createTopics();
-  });
-  afterEach(() => scenario.cleanup());
+  const scenario = scenarioPerTest(partitions.length);
 
   const lag = async () =>
-    (await runCliJson<LagReport>(['lag', scenario.file, '--json'], scenario.env)).json;
+    (await runCliJson<LagReport>(['lag', scenario().file, '--json'], scenario().env)).json;
 
   it('reports a known backlog exactly, agrees with Kafka’s own tool, and names the owners', async () => {
     // Some history, applied and committed by a worker that then stops cleanly.
-    await scenario.simulate(['--orders', '600', '--seed', '11']);
-    const first = scenario.startWorker();
-    await scenario.waitDrained();
+    await scenario().simulate(['--orders', '600', '--seed', '11']);
+    const first = scenario().startWorker();
+    await scenario().waitDrained();
     expect(await first.stop()).toEqual({ code: 0, signal: null });
-    const appliedBefore = await (await scenario.reader()).applied(partitions);
+    const appliedBefore = await (await scenario().reader()).applied(partitions);
 
     // The backlog: produced while no worker runs.
     const producedAt = Date.now();
-    await scenario.simulate(['--orders', '900', '--seed', '12']);
-    const highs = await scenario.highWatermarks();
+    await scenario().simulate(['--orders', '900', '--seed', '12']);
+    const highs = await scenario().highWatermarks();
     const backlog = new Map(
       [...highs].map(([p, high]) => [p, high - ((appliedBefore.get(p) ?? -1) + 1)]),
     );
@@ -38,8 +33,8 @@ describe('streamfold lag', () => {
     const idle = await lag();
     expect(idle).toMatchObject({
       topology: 'orders',
-      topic: scenario.topics.source,
-      group: `${scenario.name}-group`,
+      topic: scenario().topics.source,
+      group: `${scenario().name}-group`,
     });
     expect(idle.partitions.map((r) => r.partition)).toEqual(partitions);
     for (const row of idle.partitions) {
@@ -57,8 +52,8 @@ describe('streamfold lag', () => {
     // Kafka's view of the same group: the committed offset and the lag against it.
     const rows = await describeGroup(
       testConnection().brokers.join(','),
-      `${scenario.name}-group`,
-      scenario.topics.source,
+      `${scenario().name}-group`,
+      scenario().topics.source,
     );
     expect(rows.map((r) => r.partition)).toEqual(partitions);
     for (const row of rows) {
@@ -69,7 +64,7 @@ describe('streamfold lag', () => {
     }
 
     // A paused worker owns every partition but applies nothing: owners appear, lag stays.
-    const worker = scenario.startWorker({}, ['--paused']);
+    const worker = scenario().startWorker({}, ['--paused']);
     const owned = await eventually(
       'the paused worker to own every partition',
       async () => {
@@ -84,7 +79,7 @@ describe('streamfold lag', () => {
       expect(row.lag).toBe(backlog.get(row.partition));
     }
 
-    const table = await runCli(['lag', scenario.file], scenario.env);
+    const table = await runCli(['lag', scenario().file], scenario().env);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('PARTITION  COMMITTED');
     expect(table.stdout).toContain(`total lag ${owned.totalLag}`);

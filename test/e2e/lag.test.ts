@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually, testConnection } from '../helpers/env.js';
 import { describeGroup } from '../helpers/kafka-tools.js';
-import { Scenario } from '../helpers/scenario.js';
+import { scenarioPerTest } from '../helpers/scenario.js';
 import { workerHttpUrl } from '../helpers/worker-http-url.js';
 
 type Series = Map<number, number>;
@@ -19,32 +19,27 @@ function perPartition(scrape: string, metric: string, topic: string): Series {
 }
 
 describe('exported consumer lag', () => {
-  let scenario: Scenario;
-  beforeEach(async () => {
-    scenario = new Scenario(6);
-    await scenario.createTopics();
-  });
-  afterEach(() => scenario.cleanup());
+  const scenario = scenarioPerTest(6);
 
   it('equals a known backlog exactly, and Kafka’s own tool agrees on the committed lag', async () => {
     // Some history, applied and committed by a worker that then stops cleanly.
-    await scenario.simulate(['--orders', '800', '--seed', '5']);
-    const first = scenario.startWorker();
-    await scenario.waitDrained();
+    await scenario().simulate(['--orders', '800', '--seed', '5']);
+    const first = scenario().startWorker();
+    await scenario().waitDrained();
     expect(await first.stop()).toEqual({ code: 0, signal: null });
-    const appliedBefore = await (await scenario.reader()).applied([0, 1, 2, 3, 4, 5]);
+    const appliedBefore = await (await scenario().reader()).applied([0, 1, 2, 3, 4, 5]);
 
     // The backlog: produced while no worker runs.
-    await scenario.simulate(['--orders', '1500', '--seed', '6']);
-    const highs = await scenario.highWatermarks();
+    await scenario().simulate(['--orders', '1500', '--seed', '6']);
+    const highs = await scenario().highWatermarks();
     const backlog = new Map(
       [...highs].map(([p, high]) => [p, high - ((appliedBefore.get(p) ?? -1) + 1)]),
     );
     expect([...backlog.values()].every((n) => n > 0)).toBe(true);
 
-    const worker = scenario.startWorker({}, ['--paused']);
-    const url = await workerHttpUrl(scenario.dir, worker.pid!);
-    const topic = scenario.topics.source;
+    const worker = scenario().startWorker({}, ['--paused']);
+    const url = await workerHttpUrl(scenario().dir, worker.pid!);
+    const topic = scenario().topics.source;
     const scrape = async () => (await fetch(new URL('/metrics', url))).text();
 
     const exported = await eventually(
@@ -67,7 +62,7 @@ describe('exported consumer lag', () => {
     // Kafka's view of the same group: committed offset, log end and lag per partition.
     const rows = await describeGroup(
       testConnection().brokers.join(','),
-      `${scenario.name}-group`,
+      `${scenario().name}-group`,
       topic,
     );
     expect(rows.map((r) => r.partition)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -80,7 +75,7 @@ describe('exported consumer lag', () => {
     // Resumed, the worker catches up and the lag in messages and seconds returns to 0.
     const resumed = await fetch(new URL('/resume', url), { method: 'POST' });
     expect(resumed.status).toBe(200);
-    await scenario.waitDrained();
+    await scenario().waitDrained();
     await eventually('lag 0 on every partition', async () => {
       const t = await scrape();
       const lag = perPartition(t, 'streamfold_consumer_lag', topic);
@@ -89,7 +84,7 @@ describe('exported consumer lag', () => {
         ? true
         : undefined;
     });
-    expect((await scenario.reconcile()).report).toMatchObject({ ok: true });
+    expect((await scenario().reconcile()).report).toMatchObject({ ok: true });
     expect(await worker.stop()).toEqual({ code: 0, signal: null });
   });
 });

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { Scenario } from '../helpers/scenario.js';
+import { scenarioPerTest } from '../helpers/scenario.js';
 import { workerHttpUrl } from '../helpers/worker-http-url.js';
 
 async function getJson(url: URL): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -9,19 +9,14 @@ async function getJson(url: URL): Promise<{ status: number; body: Record<string,
 }
 
 describe('queries over the worker’s HTTP endpoint', () => {
-  let scenario: Scenario;
-  beforeEach(async () => {
-    scenario = new Scenario(3);
-    await scenario.createTopics();
-  });
-  afterEach(() => scenario.cleanup());
+  const scenario = scenarioPerTest(3);
 
   it('answer exactly as `streamfold query`, with the applied offsets they reflect', async () => {
-    await scenario.simulate(['--orders', '150', '--seed', '21']);
-    const worker = scenario.startWorker();
-    await scenario.waitDrained();
-    const url = await workerHttpUrl(scenario.dir, worker.pid!);
-    const reader = await scenario.reader();
+    await scenario().simulate(['--orders', '150', '--seed', '21']);
+    const worker = scenario().startWorker();
+    await scenario().waitDrained();
+    const url = await workerHttpUrl(scenario().dir, worker.pid!);
+    const reader = await scenario().reader();
     const partitions = await reader.partitions();
     const applied = await reader.applied(partitions);
 
@@ -39,7 +34,7 @@ describe('queries over the worker’s HTTP endpoint', () => {
       const { status, body } = await getJson(new URL(`/orders/${encodeURIComponent(id)}`, url));
       expect(status).toBe(200);
       const { appliedOffsets, ...order } = body;
-      const cli = await runCli(['query', 'order', id, scenario.file, '--json'], scenario.env);
+      const cli = await runCli(['query', 'order', id, scenario().file, '--json'], scenario().env);
       expect(cli.code).toBe(0);
       // Byte for byte, key order included, once the offsets are taken out.
       expect(JSON.stringify(order)).toBe(cli.stdout.trim());
@@ -50,7 +45,7 @@ describe('queries over the worker’s HTTP endpoint', () => {
     const revenue = await getJson(new URL('/revenue', url));
     expect(revenue.status).toBe(200);
     const { appliedOffsets, ...totals } = revenue.body;
-    const cli = await runCli(['query', 'revenue', scenario.file, '--json'], scenario.env);
+    const cli = await runCli(['query', 'revenue', scenario().file, '--json'], scenario().env);
     expect(JSON.stringify(totals)).toBe(cli.stdout.trim());
     expect(appliedOffsets).toEqual(
       Object.fromEntries(partitions.map((p) => [String(p), applied.get(p)])),

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Scenario } from '../helpers/scenario.js';
+import { describe, expect, it } from 'vitest';
+import { scenarioPerTest } from '../helpers/scenario.js';
 
 describe('the worker process on a simulated stream', () => {
-  let scenario: Scenario;
-  beforeEach(async () => {
-    scenario = new Scenario(6);
-    await scenario.createTopics();
-  });
-  afterEach(() => scenario.cleanup());
+  const scenario = scenarioPerTest(6);
 
   it('applies 50,000 events with duplicates, malformed and invalid transitions exactly', async () => {
-    const sim = await scenario.simulate([
+    const sim = await scenario().simulate([
       '--orders',
       '17000',
       '--seed',
@@ -26,9 +21,9 @@ describe('the worker process on a simulated stream', () => {
     ]);
     expect(sim.records).toBeGreaterThanOrEqual(50_000);
 
-    const worker = scenario.startWorker();
-    await scenario.waitDrained();
-    const { code, report } = await scenario.reconcile();
+    const worker = scenario().startWorker();
+    await scenario().waitDrained();
+    const { code, report } = await scenario().reconcile();
     expect(report).toMatchObject({ ok: true });
     expect(code).toBe(0);
     // Without crashes every malformed record reaches the dead-letter topic exactly once.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import { connectKafka, createAdmin, type Admin } from '../../src/kafka/index.js';
 import { connectRedis, createRedis, StateReader } from '../../src/state/index.js';
 import { runCliJson } from './cli.js';
@@ -164,4 +165,24 @@ export class Scenario {
     await admin.deleteGroups([`${this.name}-group`]).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+/**
+ * A fresh Scenario with its topics for every test of the calling `describe`, cleaned up after
+ * each: call it at describe level and use the returned getter inside the tests.
+ */
+export function scenarioPerTest(partitions = 6): () => Scenario {
+  let current: Scenario | undefined;
+  beforeEach(async () => {
+    current = new Scenario(partitions);
+    await current.createTopics();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('the scenario exists only inside a test');
+    return current;
+  };
 }
