@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := $(CURDIR)/.tools/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup stack-up stack-down stack-status demo test lint typecheck build test-unit test-integration clean
+.PHONY: help setup stack-up stack-down stack-status demo test bench lint typecheck build test-unit test-integration clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ demo: setup ## bring the stack up and show streamfold working; Ctrl-C stops what
 test: setup ## every test tier against the real stack (what CI runs)
 	@scripts/test.sh
 
+bench: setup ## the benchmark (streamfold vs ceilings, naive consumer, Kafka Streams); ARGS="--events 200000"
+	@scripts/bench.sh $(ARGS)
+
 lint: ## eslint + prettier
 	@npm run --silent lint
 
@@ -42,4 +45,4 @@ test-integration: ## integration tests (needs make stack-up)
 	@npm run --silent test:integration
 
 clean: stack-down ## remove build output and local stack data (keeps .tools caches)
-	@rm -rf dist .run coverage
+	@rm -rf dist .bench-build .run coverage
