@@ -1,4 +1,5 @@
 import type { Producer } from '../kafka/index.js';
+import type { DerivedRecord } from '../pipeline/types.js';
 import type { StateStore } from '../state/index.js';
 import { publish } from './publish.js';
 
@@ -13,6 +14,21 @@ export class OutboxRelay {
     private readonly producer: Producer,
     private readonly pageSize = 100,
   ) {}
+
+  /**
+   * Publishes the entry a batch has just committed, from the records still in memory, and
+   * removes it: no read back from Redis on the hot path. Only valid when the outbox held
+   * nothing older, which holds while a lease lives: `drain` ran when it was acquired, every
+   * batch since published its own entry, and any failure drops the lease.
+   */
+  async publishCommitted(
+    partition: number,
+    entry: string,
+    records: readonly DerivedRecord[],
+  ): Promise<void> {
+    await publish(this.producer, records);
+    await this.store.ackOutbox(partition, [entry]);
+  }
 
   /** Publishes every pending entry of a partition; returns how many records went out. */
   async drain(partition: number): Promise<number> {

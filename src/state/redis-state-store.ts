@@ -100,7 +100,7 @@ export class RedisStateStore implements StateStore {
       'commit-batch',
       [keys.epoch, keys.applied, keys.states, keys.totals, keys.outbox],
       args,
-    )) as [unknown, unknown];
+    )) as [unknown, unknown, unknown];
     const code = int(reply[0], 'commit status');
     if (code === -1) return { status: 'fenced' };
     if (code === -2) return { status: 'stale', applied: int(reply[1], 'applied offset') };
@@ -108,7 +108,10 @@ export class RedisStateStore implements StateStore {
     for (const [currency, delta] of batch.totalsDelta) {
       lease.totals.set(currency, (lease.totals.get(currency) ?? 0) + delta);
     }
-    return { status: 'committed', applied: batch.lastOffset };
+    const entry = reply[2];
+    return typeof entry === 'string' && entry !== ''
+      ? { status: 'committed', applied: batch.lastOffset, outboxEntry: entry }
+      : { status: 'committed', applied: batch.lastOffset };
   }
 
   async pendingOutbox(partition: number, limit: number): Promise<OutboxEntry[]> {

@@ -12,7 +12,8 @@ export interface PartitionLease {
 }
 
 export type CommitOutcome =
-  | { status: 'committed'; applied: number }
+  /** `outboxEntry`: the id of the batch's outbox entry, when it derived any records. */
+  | { status: 'committed'; applied: number; outboxEntry?: string }
   /** Another owner fenced this one: drop the partition's in-flight work. */
   | { status: 'fenced' }
   /** Redis's applied offset is not what the lease expected (e.g. a resent commit landed). */

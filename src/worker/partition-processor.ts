@@ -119,7 +119,9 @@ export class PartitionProcessor implements PartitionHandler {
         return { kind: 'seek', offset: fresh[0]!.offset };
       }
       crash(CrashPoints.afterCommitScript);
-      await relay.drain(partition);
+      if (outcome.outboxEntry !== undefined) {
+        await relay.publishCommitted(partition, outcome.outboxEntry, batch.outputs);
+      }
       crash(CrashPoints.afterOutboxPublish);
       this.opts.observer?.committed(batch, fresh);
       crash(CrashPoints.beforeKafkaCommit);

@@ -100,11 +100,11 @@ export class FakeStateStore implements StateStore {
     for (const [currency, delta] of batch.totalsDelta) {
       shard.totals.set(currency, (shard.totals.get(currency) ?? 0) + delta);
     }
-    if (batch.outputs.length > 0) {
-      shard.outbox.push({ id: `${this.nextEntry++}-0`, records: [...batch.outputs] });
-    }
     shard.applied = batch.lastOffset;
-    return { status: 'committed', applied: batch.lastOffset };
+    if (batch.outputs.length === 0) return { status: 'committed', applied: batch.lastOffset };
+    const id = `${this.nextEntry++}-0`;
+    shard.outbox.push({ id, records: [...batch.outputs] });
+    return { status: 'committed', applied: batch.lastOffset, outboxEntry: id };
   }
 
   commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome> {

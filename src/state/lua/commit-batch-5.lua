@@ -15,7 +15,7 @@
   then    number of totals deltas T, then T pairs: currency, delta cents
   then    the outbox entry (encoded derived records), or "" for none
 
-  Returns { 1, new applied } on success,
+  Returns { 1, new applied, outbox entry id or "" } on success,
           { -1, current epoch } when fenced (another owner took over),
           { -2, current applied } when stale (applied moved since the caller read it).
 ]]
@@ -54,8 +54,9 @@ for _ = 1, deltas do
   i = i + 2
 end
 
+local entry = ''
 if ARGV[i] ~= '' then
-  redis.call('XADD', KEYS[5], '*', 'last', ARGV[3], 'records', ARGV[i])
+  entry = redis.call('XADD', KEYS[5], '*', 'last', ARGV[3], 'records', ARGV[i])
 end
 redis.call('SET', KEYS[2], ARGV[3])
-return { 1, ARGV[3] }
+return { 1, ARGV[3], entry }

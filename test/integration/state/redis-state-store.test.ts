@@ -79,7 +79,8 @@ describe('RedisStateStore against a real Redis', () => {
   it('commits a batch atomically: states, totals, outbox entry and applied offset', async () => {
     const lease = await store.acquire(2);
     expect(lease).toMatchObject({ partition: 2, token: '1', applied: -1 });
-    expect(await store.commit(lease, batch(2, 0, 9))).toEqual({ status: 'committed', applied: 9 });
+    const outcome = await store.commit(lease, batch(2, 0, 9));
+    expect(outcome).toEqual({ status: 'committed', applied: 9, outboxEntry: expect.any(String) });
     expect(lease.applied).toBe(9);
     expect(lease.totals.get('USD')).toBe(1000);
 
@@ -91,7 +92,7 @@ describe('RedisStateStore against a real Redis', () => {
     expect(states.get('o-1')?.status).toBe('paid');
 
     const pending = await store.pendingOutbox(2, 10);
-    expect(pending).toHaveLength(1);
+    expect(pending.map((e) => e.id)).toEqual([(outcome as { outboxEntry: string }).outboxEntry]);
     const [record] = pending[0]!.records;
     expect(Buffer.isBuffer(record?.key) && record.key.equals(Buffer.from([0xff, 0x00]))).toBe(true);
     expect(Buffer.isBuffer(record?.value) && record.value.equals(Buffer.from([0xc3, 0x28]))).toBe(
@@ -111,7 +112,10 @@ describe('RedisStateStore against a real Redis', () => {
     expect(await redis.exists(keys.applied, keys.states, keys.totals, keys.outbox)).toBe(0);
     expect(stale.applied).toBe(-1);
 
-    expect(await rival.commit(owner, batch(0, 0, 4))).toEqual({ status: 'committed', applied: 4 });
+    expect(await rival.commit(owner, batch(0, 0, 4))).toMatchObject({
+      status: 'committed',
+      applied: 4,
+    });
   });
 
   it('rejects a commit whose expected offset is not Redis’s (a resent commit applies once)', async () => {

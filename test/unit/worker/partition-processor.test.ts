@@ -202,15 +202,15 @@ describe('PartitionProcessor.handleBatch', () => {
       firstOffset: 0,
       lastOffset: 2,
     });
-    // Fence, drain (empty), load, commit, drain (publish + ack).
+    // Fence, drain (empty), load, commit, publish from memory + ack: no read back.
     expect(h.store.calls).toEqual([
       `acquire:${P}`,
       `pendingOutbox:${P}`,
       `loadStates:${P}`,
       `commit:${P}`,
-      `pendingOutbox:${P}`,
       `ackOutbox:${P}`,
     ]);
+    expect(await h.store.pendingOutbox(P, 10)).toEqual([]);
   });
 
   it('reports owned, commitStarted and committed (with the batch and its fresh records)', async () => {
