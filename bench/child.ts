@@ -44,13 +44,16 @@ export class ContenderChild {
     return this.exitCode ?? null;
   }
 
-  /** The last JSON line the process printed on stdout. */
+  /** The last JSON line the process printed on stdout; undefined when there is none. */
   report(): Record<string, unknown> | undefined {
-    const line = this.stdout
-      .trim()
-      .split('\n')
-      .reverse()
-      .find((l) => l.startsWith('{'));
-    return line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
+    for (const line of this.stdout.trim().split('\n').reverse()) {
+      if (!line.startsWith('{')) continue;
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
   }
 }

@@ -99,13 +99,18 @@ export async function measureLatency(
     const code = await child.stop();
     if (code !== 0 && problems.length === 0) problems.push(`the process exited with code ${code}`);
   }
-  if (problems.length === 0) {
-    Object.assign(workload, await readReference(ctx, input));
-    const committed = await committedOffsets(ctx.admin, launch.group, input);
-    problems.push(...(await launch.verify({ committed, report: child.report() })));
+  try {
+    if (problems.length === 0) {
+      Object.assign(workload, await readReference(ctx, input));
+      const committed = await committedOffsets(ctx.admin, launch.group, input);
+      problems.push(...(await launch.verify({ committed, report: child.report() })));
+    }
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+  } finally {
+    await deleteTopics(ctx.admin, [input, ...launch.topics]);
+    if (launch.statePrefix !== undefined) await deleteRedisPrefix(ctx.redis, launch.statePrefix);
   }
-  await deleteTopics(ctx.admin, [input, ...launch.topics]);
-  if (launch.statePrefix !== undefined) await deleteRedisPrefix(ctx.redis, launch.statePrefix);
   if (latencies.length === 0 && problems.length === 0) problems.push('no latency samples');
   const ok = problems.length === 0;
   return {

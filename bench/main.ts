@@ -56,6 +56,7 @@ const program = new Command('bench')
     ).argParser(integerAtLeast(1)),
   )
   .option('--out <dir>', 'where results go', benchDefaults.out)
+  .option('--cpu-prof <dir>', 'profile the streamfold worker (node --cpu-prof) into this folder')
   .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)')
   .option('--redis <url>', 'Redis URL (env REDIS_URL)');
 

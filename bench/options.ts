@@ -15,6 +15,8 @@ export interface BenchOptions {
   latencyRate?: number;
   /** Folder for the JSON, markdown and chart files. */
   out: string;
+  /** Where the worker's CPU profiles go (`node --cpu-prof`); off when absent. */
+  cpuProf?: string;
 }
 
 export const benchDefaults = {
@@ -26,7 +28,7 @@ export const benchDefaults = {
   naiveSeconds: 60,
   latencySeconds: 30,
   out: 'bench/results',
-} satisfies Omit<BenchOptions, 'latencyRate'>;
+} satisfies Omit<BenchOptions, 'latencyRate' | 'cpuProf'>;
 
 export const integerAtLeast =
   (min: number) =>

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { ConnectionConfig } from '../src/config/index.js';
 import { connectKafka, createAdmin } from '../src/kafka/index.js';
@@ -47,6 +47,7 @@ export async function runBench(
     log: clientLog,
     runId: `bench-${randomBytes(3).toString('hex')}`,
     scratch,
+    ...(opts.cpuProf ? { cpuProfileDir: resolve(opts.cpuProf) } : {}),
   };
   const input = `${ctx.runId}-events`;
   try {

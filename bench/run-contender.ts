@@ -70,44 +70,52 @@ export async function runContender(
   let first: Mark | undefined;
   let last: Mark | undefined;
   let lastProgress = { at: started, done: 0 };
+  let processed = 0;
+  let commands = 0;
   try {
-    for (;;) {
-      await sleep(POLL_MS);
-      if (child.exit !== undefined) {
-        problems.push(`the process exited early with code ${String(child.exit)}`);
-        break;
+    try {
+      for (;;) {
+        await sleep(POLL_MS);
+        if (child.exit !== undefined) {
+          problems.push(`the process exited early with code ${String(child.exit)}`);
+          break;
+        }
+        const done = await committedSum();
+        const mem = memory(child.pid);
+        if (mem) peak = Math.max(peak, mem.peak);
+        if (done > lastProgress.done) lastProgress = { at: Date.now(), done };
+        if (first === undefined && done >= warm) first = mark(done);
+        if (first !== undefined && mem) rss.push(mem.rss);
+        const overBudget =
+          first !== undefined &&
+          contender.budgeted === true &&
+          Date.now() - first.at >= budgetSeconds * 1000;
+        if (done >= workload.events || overBudget) {
+          last = mark(done);
+          break;
+        }
+        if (Date.now() - lastProgress.at > STALL_MS) {
+          problems.push(`no progress for ${STALL_MS / 1000} s at ${done} of ${workload.events}`);
+          break;
+        }
       }
-      const done = await committedSum();
-      const mem = memory(child.pid);
-      if (mem) peak = Math.max(peak, mem.peak);
-      if (done > lastProgress.done) lastProgress = { at: Date.now(), done };
-      if (first === undefined && done >= warm) first = mark(done);
-      if (first !== undefined && mem) rss.push(mem.rss);
-      const overBudget =
-        first !== undefined &&
-        contender.budgeted === true &&
-        Date.now() - first.at >= budgetSeconds * 1000;
-      if (done >= workload.events || overBudget) {
-        last = mark(done);
-        break;
-      }
-      if (Date.now() - lastProgress.at > STALL_MS) {
-        problems.push(`no progress for ${STALL_MS / 1000} s at ${done} of ${workload.events}`);
-        break;
-      }
+    } finally {
+      const code = await child.stop();
+      if (code !== 0 && problems.length === 0)
+        problems.push(`the process exited with code ${code}`);
     }
+    commands = (await redisCommandCount(ctx.redis)) - commandsBefore;
+    const committed = await committedOffsets(ctx.admin, launch.group, workload.input);
+    processed = [...committed.values()].reduce((a, b) => a + b, 0);
+    if (problems.length === 0) {
+      problems.push(...(await launch.verify({ committed, report: child.report() })));
+    }
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
   } finally {
-    const code = await child.stop();
-    if (code !== 0 && problems.length === 0) problems.push(`the process exited with code ${code}`);
+    await deleteTopics(ctx.admin, launch.topics);
+    if (launch.statePrefix !== undefined) await deleteRedisPrefix(ctx.redis, launch.statePrefix);
   }
-  const commands = (await redisCommandCount(ctx.redis)) - commandsBefore;
-  const committed = await committedOffsets(ctx.admin, launch.group, workload.input);
-  const processed = [...committed.values()].reduce((a, b) => a + b, 0);
-  if (problems.length === 0) {
-    problems.push(...(await launch.verify({ committed, report: child.report() })));
-  }
-  await deleteTopics(ctx.admin, launch.topics);
-  if (launch.statePrefix !== undefined) await deleteRedisPrefix(ctx.redis, launch.statePrefix);
 
   // A small input may be done by the first poll: then the window starts at the spawn.
   const from = first && last && last.done > first.done ? first : spawned;

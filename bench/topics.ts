@@ -29,5 +29,10 @@ export async function deleteTopics(admin: Admin, names: readonly string[]): Prom
 /** Sum of the high watermarks: how many records a fresh topic holds. */
 export async function topicSize(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
+  // A partition whose leader is not known yet (a topic just made) reports -1.
+  const unknown = offsets.filter((o) => Number(o.high) < 0).map((o) => o.partition);
+  if (unknown.length > 0) {
+    throw new Error(`${topic}: no high watermark yet for partition(s) ${unknown.join(', ')}`);
+  }
   return offsets.reduce((sum, o) => sum + Number(o.high), 0);
 }

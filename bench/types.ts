@@ -26,6 +26,8 @@ export interface BenchContext {
   runId: string;
   /** Scratch directory for topology files and Kafka Streams state. */
   scratch: string;
+  /** When set, the streamfold worker runs under `node --cpu-prof` and writes profiles here. */
+  cpuProfileDir?: string;
 }
 
 export interface VerifyInput {

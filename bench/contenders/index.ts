@@ -153,7 +153,12 @@ const sut: Contender = {
     const statePrefix = tag;
     return {
       command: node,
-      args: [workerCli, 'run', file],
+      args: [
+        ...(ctx.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfileDir] : []),
+        workerCli,
+        'run',
+        file,
+      ],
       env: {
         ...process.env,
         KAFKA_BROKERS: ctx.conn.brokers.join(','),

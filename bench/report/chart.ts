@@ -30,7 +30,7 @@ export function chartSpec(results: BenchResults): TopLevelSpec {
   ];
   if (latency.length > 0) {
     panels.push({
-      title: 'Open-loop latency at 50% of streamfold’s max rate, ms',
+      title: `Open-loop latency at ${Math.round(results.latency[0]?.targetRate ?? 0)} events/s, ms`,
       data: { values: latency },
       mark: 'bar',
       encoding: {

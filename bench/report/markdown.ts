@@ -3,6 +3,12 @@ import type { BenchResults } from './results.js';
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fixed = (n: number, digits: number): string => n.toFixed(digits);
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)}`;
+/** Problem texts inside a table cell: no pipes, no line breaks. */
+const cell = (problems: readonly string[]): string =>
+  problems
+    .join('; ')
+    .replaceAll('|', '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 
 /** The report as markdown: the machine, the throughput table, latency and the goals. */
 export function renderMarkdown(results: BenchResults, chartFile?: string): string {
@@ -24,7 +30,7 @@ export function renderMarkdown(results: BenchResults, chartFile?: string): strin
     ...results.summary.map((s) =>
       s.ok
         ? `| ${s.label} | ${int(s.eventsPerSecond)} | ${b0c ? fixed(s.eventsPerSecond / b0c, 2) : '–'} | ${fixed(s.cpuMicrosPerEvent.worker, 1)} | ${fixed(s.cpuMicrosPerEvent.broker, 1)} | ${fixed(s.cpuMicrosPerEvent.redis, 1)} | ${mib(s.rssBytes.steady)} / ${mib(s.rssBytes.peak)} | ${fixed(s.redisCommandsPerEvent, 4)} | yes (${s.rounds}/${s.rounds}) |`
-        : `| ${s.label} | FAILED | | | | | | | no: ${s.problems.join('; ')} |`,
+        : `| ${s.label} | FAILED | | | | | | | no: ${cell(s.problems)} |`,
     ),
   ];
   if (results.latency.length > 0) {
@@ -36,7 +42,7 @@ export function renderMarkdown(results: BenchResults, chartFile?: string): strin
         const label = results.summary.find((s) => s.id === l.contender)?.label ?? l.contender;
         return l.ok
           ? `| ${label} | ${int(l.targetRate)} | ${int(l.achievedRate)} | ${int(l.samples)} | ${int(l.p50Ms)} | ${int(l.p99Ms)} | ${int(l.maxMs)} | yes |`
-          : `| ${label} | ${int(l.targetRate)} | FAILED | | | | | no: ${l.problems.join('; ')} |`;
+          : `| ${label} | ${int(l.targetRate)} | FAILED | | | | | no: ${cell(l.problems)} |`;
       }),
     );
   }
