@@ -61,7 +61,7 @@ export function createConsumer(
     'allow.auto.create.topics': false,
     'partition.assignment.strategy': 'cooperative-sticky',
     'max.partition.fetch.bytes': 1048576,
-    'fetch.message.max.bytes': 52428800,
+    'queued.max.messages.kbytes': 16384,
     'max.poll.interval.ms': 300000,
     'js.consumer.max.batch.size': 1000,
     ...opts.overrides,
