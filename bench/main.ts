@@ -57,6 +57,7 @@ const program = new Command('bench')
   )
   .option('--out <dir>', 'where results go', benchDefaults.out)
   .option('--cpu-prof <dir>', 'profile the streamfold worker (node --cpu-prof) into this folder')
+  .option('--worker-args <flags>', 'extra flags for `streamfold run`, e.g. "--max-batch 5000"')
   .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)')
   .option('--redis <url>', 'Redis URL (env REDIS_URL)');
 

@@ -17,6 +17,8 @@ export interface BenchOptions {
   out: string;
   /** Where the worker's CPU profiles go (`node --cpu-prof`); off when absent. */
   cpuProf?: string;
+  /** Extra flags for `streamfold run`, space-separated. */
+  workerArgs?: string;
 }
 
 export const benchDefaults = {
@@ -28,7 +30,7 @@ export const benchDefaults = {
   naiveSeconds: 60,
   latencySeconds: 30,
   out: 'bench/results',
-} satisfies Omit<BenchOptions, 'latencyRate' | 'cpuProf'>;
+} satisfies Omit<BenchOptions, 'latencyRate' | 'cpuProf' | 'workerArgs'>;
 
 export const integerAtLeast =
   (min: number) =>

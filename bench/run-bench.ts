@@ -47,6 +47,7 @@ export async function runBench(
     log: clientLog,
     runId: `bench-${randomBytes(3).toString('hex')}`,
     scratch,
+    workerArgs: opts.workerArgs?.split(/\s+/).filter((a) => a !== '') ?? [],
     ...(opts.cpuProf ? { cpuProfileDir: resolve(opts.cpuProf) } : {}),
   };
   const input = `${ctx.runId}-events`;

@@ -28,6 +28,8 @@ export interface BenchContext {
   scratch: string;
   /** When set, the streamfold worker runs under `node --cpu-prof` and writes profiles here. */
   cpuProfileDir?: string;
+  /** Extra flags for `streamfold run` (tuning experiments). */
+  workerArgs: string[];
 }
 
 export interface VerifyInput {

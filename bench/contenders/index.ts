@@ -158,6 +158,7 @@ const sut: Contender = {
         workerCli,
         'run',
         file,
+        ...ctx.workerArgs,
       ],
       env: {
         ...process.env,

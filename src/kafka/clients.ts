@@ -36,7 +36,7 @@ export function createProducer(conn: ConnectionConfig, log: Logger, opts: Client
     acks: -1,
     // Java's partitioner: the same key lands on the same partition as a Java producer's.
     partitioner: 'murmur2_random',
-    'linger.ms': 5,
+    'linger.ms': 1,
     'compression.codec': 'lz4',
     'allow.auto.create.topics': false,
     ...opts.overrides,

@@ -254,6 +254,7 @@ describe('the harness’s correctness checks', () => {
       log,
       runId,
       scratch: mkdtempSync(join(tmpdir(), 'streamfold-bench-check-')),
+      workerArgs: [],
     };
     workload = await preload(ctx, input, 3, 600, 7);
     full = new Map((await topicRanges(admin, input)).map((r) => [r.partition, r.high]));
