@@ -5,7 +5,8 @@
 import type { z } from 'zod';
 import { capMessage } from './cap-message.js';
 import { orderEventSchema } from './event-schema.js';
-import type { Decoded, DecodeFailure, SourceRecord } from './types.js';
+import { isWellFormedEvent } from './fast-validate.js';
+import type { Decoded, DecodeFailure, OrderEvent, SourceRecord } from './types.js';
 
 export const DecodeErrorClasses = {
   EMPTY_VALUE: 'empty-value',
@@ -60,16 +61,11 @@ export function decodeRecord(record: SourceRecord, maxValueBytes: number): Decod
     return fail(DecodeErrorClasses.NOT_JSON, `value is JSON ${jsonKind(parsed)}, not an object`);
   }
 
-  let result: ReturnType<typeof orderEventSchema.safeParse>;
-  try {
-    result = orderEventSchema.safeParse(parsed);
-  } catch (error) {
-    return fail(DecodeErrorClasses.SCHEMA, `schema validation failed: ${describe(error)}`);
-  }
-  if (!result.success) {
-    return fail(DecodeErrorClasses.SCHEMA, formatIssues(result.error.issues));
-  }
-  const event = result.data;
+  const checked: SchemaVerdict = isWellFormedEvent(parsed)
+    ? { ok: true, event: parsed }
+    : schemaCheck(parsed);
+  if (!checked.ok) return fail(DecodeErrorClasses.SCHEMA, checked.message);
+  const { event } = checked;
 
   // The key decides the partition, and so which shard holds the order's state: a record keyed
   // by something else would fork that order's state across shards.
@@ -82,6 +78,21 @@ export function decodeRecord(record: SourceRecord, maxValueBytes: number): Decod
   }
 
   return { ok: true, record, event };
+}
+
+type SchemaVerdict = { ok: true; event: OrderEvent } | { ok: false; message: string };
+
+/** The schema's verdict: the event as it returns it, or why it is not one. */
+function schemaCheck(parsed: unknown): SchemaVerdict {
+  let result: ReturnType<typeof orderEventSchema.safeParse>;
+  try {
+    result = orderEventSchema.safeParse(parsed);
+  } catch (error) {
+    return { ok: false, message: `schema validation failed: ${describe(error)}` };
+  }
+  return result.success
+    ? { ok: true, event: result.data }
+    : { ok: false, message: formatIssues(result.error.issues) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
