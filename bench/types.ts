@@ -73,8 +73,16 @@ export interface Contender {
 
 export type TopicConfig = { name: string; value: string }[];
 
+/** The figures reported per contender: per run, and as medians over the rounds. */
+export interface Measures {
+  eventsPerSecond: number;
+  cpuMicrosPerEvent: { worker: number; broker: number; redis: number };
+  rssBytes: { peak: number; steady: number };
+  redisCommandsPerEvent: number;
+}
+
 /** One contender, one round. */
-export interface RunResult {
+export interface RunResult extends Measures {
   contender: ContenderId;
   round: number;
   ok: boolean;
@@ -82,14 +90,10 @@ export interface RunResult {
   /** Events processed inside the measured window (after the first 5% were committed). */
   events: number;
   seconds: number;
-  eventsPerSecond: number;
   /** Process start to the last commit, start-up and group join included. */
   totalSeconds: number;
   /** Events committed when the run ended. */
   processed: number;
-  cpuMicrosPerEvent: { worker: number; broker: number; redis: number };
-  rssBytes: { peak: number; steady: number };
-  redisCommandsPerEvent: number;
 }
 
 export interface LatencyResult {

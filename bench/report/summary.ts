@@ -1,8 +1,8 @@
 /** Medians per contender and the goals, from the raw runs. Pure: unit-tested. */
 import { median } from '../stats.js';
-import type { Contender, ContenderId, LatencyResult, RunResult } from '../types.js';
+import type { Contender, ContenderId, LatencyResult, Measures, RunResult } from '../types.js';
 
-export interface ContenderSummary {
+export interface ContenderSummary extends Measures {
   id: ContenderId;
   label: string;
   description: string;
@@ -10,10 +10,6 @@ export interface ContenderSummary {
   ok: boolean;
   rounds: number;
   problems: string[];
-  eventsPerSecond: number;
-  cpuMicrosPerEvent: { worker: number; broker: number; redis: number };
-  rssBytes: { peak: number; steady: number };
-  redisCommandsPerEvent: number;
 }
 
 export interface Goal {
