@@ -5,13 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTopic } from '../src/kafka/read-topic.js';
 import { plan } from '../src/sim/index.js';
 import { workerCli } from './paths.js';
 import { PrefixReference } from './reference.js';
 import { createTopics } from './topics.js';
+import { writeTopology } from './topology-file.js';
 import type { BenchContext, Workload } from './types.js';
 
 export const DUPLICATES = 0.01;
@@ -33,20 +33,17 @@ export async function preload(
   seed: number,
 ): Promise<Workload> {
   await createTopics(ctx.admin, partitions, [input]);
-  const topology = join(ctx.scratch, `${input}.yaml`);
-  writeFileSync(
-    topology,
-    [
-      'name: bench-preload',
-      'source:',
-      `  topic: ${input}`,
-      '  group: unused',
-      `  partitions: ${partitions}`,
-      'outputs:',
-      ...['status', 'revenue', 'anomalies', 'deadLetter'].map((o) => `  ${o}: unused-${o}`),
-      '',
-    ].join('\n'),
-  );
+  // Only the source matters to `simulate`; the outputs are never created.
+  const topology = writeTopology(join(ctx.scratch, `${input}.yaml`), {
+    name: 'bench-preload',
+    source: { topic: input, group: 'unused', partitions },
+    outputs: {
+      status: 'unused-status',
+      revenue: 'unused-revenue',
+      anomalies: 'unused-anomalies',
+      deadLetter: 'unused-dlt',
+    },
+  });
   const orders = ordersFor(events, seed);
   const sim = spawn(
     process.execPath,

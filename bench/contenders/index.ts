@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateReader } from '../../src/state/index.js';
 import { contenderScript, kafkaStreamsJar, workerCli } from '../paths.js';
 import { totalsDiff, type Totals } from '../reference.js';
 import { createTopics, topicSize } from '../topics.js';
+import { writeTopology } from '../topology-file.js';
 import type { BenchContext, Contender, ContenderId, Launch, Workload } from '../types.js';
 import type { ContenderSettings } from './process-kit.js';
 import { readChangelogTotals } from './changelog-totals.js';
@@ -93,7 +93,7 @@ function naive(id: ContenderId, concurrency: 'one' | 'partitions'): Contender {
     launch: async (ctx, workload, tag, statusConfig) => {
       const output = `${tag}-status`;
       await createTopics(ctx.admin, workload.partitions, [output], statusConfig);
-      const statePrefix = `${tag}`;
+      const statePrefix = tag;
       return {
         ...inHouse(ctx, workload, 'naive', {
           group: `${tag}-group`,
@@ -136,20 +136,11 @@ const sut: Contender = {
       outputs.deadLetter,
     ]);
     const group = `${tag}-group`;
-    const file = join(ctx.scratch, `${tag}.yaml`);
-    writeFileSync(
-      file,
-      [
-        `name: ${TOPOLOGY}`,
-        'source:',
-        `  topic: ${workload.input}`,
-        `  group: ${group}`,
-        `  partitions: ${workload.partitions}`,
-        'outputs:',
-        ...Object.entries(outputs).map(([k, v]) => `  ${k}: ${v}`),
-        '',
-      ].join('\n'),
-    );
+    const file = writeTopology(join(ctx.scratch, `${tag}.yaml`), {
+      name: TOPOLOGY,
+      source: { topic: workload.input, group, partitions: workload.partitions },
+      outputs,
+    });
     const statePrefix = tag;
     return {
       command: node,
