@@ -7,7 +7,17 @@ import { importX } from 'eslint-plugin-import-x';
 const restrict = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.run/**', 'coverage/**', '.bench-build/**', 'bench/peers/**/target/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      '.run/**',
+      'coverage/**',
+      '.bench-build/**',
+      'bench/peers/**/target/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
