@@ -17,7 +17,7 @@ import { waitForStableGroup } from './measure/group-ready.js';
 import { deleteRedisPrefix } from './measure/redis-cleanup.js';
 import { PrefixReference } from './reference.js';
 import { percentile } from './stats.js';
-import { createTopics, deleteTopics, LOG_APPEND_TIME, topicSize } from './topics.js';
+import { createTopics, deleteTopics, LOG_APPEND_TIME, offsetTotal, topicSize } from './topics.js';
 import type { BenchContext, Contender, LatencyResult, Workload } from './types.js';
 import { DUPLICATES, readReference } from './workload.js';
 
@@ -84,10 +84,10 @@ export async function measureLatency(
     measureFrom = started + plan.warmupSeconds * 1000;
     sent = await sendOpenLoop(ctx, input, plan, templates);
     sendSeconds = (Date.now() - started) / 1000;
-    await waitUntil(async () => {
-      const offsets = await committedOffsets(ctx.admin, launch.group, input);
-      return [...offsets.values()].reduce((a, b) => a + b, 0) >= sent;
-    }, 'the contender to commit every sent event');
+    await waitUntil(
+      async () => offsetTotal(await committedOffsets(ctx.admin, launch.group, input)) >= sent,
+      'the contender to commit every sent event',
+    );
     const derived = await topicSize(ctx.admin, statusTopic);
     await waitUntil(
       () => Promise.resolve(received >= derived),

@@ -11,7 +11,7 @@ import { cpuMicros, memory } from './measure/proc.js';
 import { redisCommandCount } from './measure/redis-commands.js';
 import { deleteRedisPrefix } from './measure/redis-cleanup.js';
 import { median } from './stats.js';
-import { deleteTopics } from './topics.js';
+import { deleteTopics, offsetTotal } from './topics.js';
 import type { BenchContext, Contender, RunResult, Workload } from './types.js';
 
 const POLL_MS = 100;
@@ -61,10 +61,8 @@ export async function runContender(
     broker: cpuMicros(pids.broker) ?? 0,
     redis: cpuMicros(pids.redis) ?? 0,
   });
-  const committedSum = async (): Promise<number> => {
-    const offsets = await committedOffsets(ctx.admin, launch.group, workload.input);
-    return [...offsets.values()].reduce((a, b) => a + b, 0);
-  };
+  const committedSum = async (): Promise<number> =>
+    offsetTotal(await committedOffsets(ctx.admin, launch.group, workload.input));
 
   const spawned = mark(0);
   let first: Mark | undefined;
@@ -106,7 +104,7 @@ export async function runContender(
     }
     commands = (await redisCommandCount(ctx.redis)) - commandsBefore;
     const committed = await committedOffsets(ctx.admin, launch.group, workload.input);
-    processed = [...committed.values()].reduce((a, b) => a + b, 0);
+    processed = offsetTotal(committed);
     if (problems.length === 0) {
       problems.push(...(await launch.verify({ committed, report: child.report() })));
     }

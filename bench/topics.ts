@@ -1,4 +1,5 @@
 import type { Admin } from '../src/kafka/index.js';
+import { topicRanges } from '../src/kafka/read-topic.js';
 
 /** Output topics stamped by the broker on append: a derived record's time is when it landed. */
 export const LOG_APPEND_TIME = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
@@ -28,11 +29,18 @@ export async function deleteTopics(admin: Admin, names: readonly string[]): Prom
 
 /** Sum of the high watermarks: how many records a fresh topic holds. */
 export async function topicSize(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const ranges = await topicRanges(admin, topic);
   // A partition whose leader is not known yet (a topic just made) reports -1.
-  const unknown = offsets.filter((o) => Number(o.high) < 0).map((o) => o.partition);
+  const unknown = ranges.filter((r) => r.high < 0).map((r) => r.partition);
   if (unknown.length > 0) {
     throw new Error(`${topic}: no high watermark yet for partition(s) ${unknown.join(', ')}`);
   }
-  return offsets.reduce((sum, o) => sum + Number(o.high), 0);
+  return ranges.reduce((sum, r) => sum + r.high, 0);
+}
+
+/** Records behind a set of per-partition next offsets: their sum. */
+export function offsetTotal(offsets: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const offset of offsets.values()) total += offset;
+  return total;
 }

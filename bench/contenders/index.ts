@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { StateReader } from '../../src/state/index.js';
 import { contenderScript, kafkaStreamsJar, workerCli } from '../paths.js';
 import { totalsDiff, type Totals } from '../reference.js';
-import { createTopics, topicSize } from '../topics.js';
+import { createTopics, offsetTotal, topicSize } from '../topics.js';
 import { writeTopology } from '../topology-file.js';
 import type { BenchContext, Contender, ContenderId, Launch, Workload } from '../types.js';
 import type { ContenderSettings } from './process-kit.js';
@@ -32,7 +32,7 @@ function inHouse(
 
 /** The full input was consumed exactly once: every partition committed to its end. */
 function allCommitted(workload: Workload, committed: ReadonlyMap<number, number>): string[] {
-  const done = [...committed.values()].reduce((a, b) => a + b, 0);
+  const done = offsetTotal(committed);
   return done === workload.events ? [] : [`committed ${done} of ${workload.events} records`];
 }
 
