@@ -59,7 +59,10 @@ async function kafkaRoundTrip(conn: ConnectionConfig, log: Logger): Promise<Chec
             return Promise.resolve();
           },
         })
-        .catch(reject);
+        .catch((err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
     });
     const ms = Date.now() - started;
     return {
