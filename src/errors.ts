@@ -10,6 +10,10 @@ export const ErrorCodes = {
   KAFKA_UNAVAILABLE: 'SF_KAFKA_UNAVAILABLE',
   KAFKA_TIMEOUT: 'SF_KAFKA_TIMEOUT',
   TOPIC_MISSING: 'SF_TOPIC_MISSING',
+  /** The shard was retired by a rebuild's switch; owning it again waits for the new pointer. */
+  SHARD_RETIRED: 'SF_SHARD_RETIRED',
+  /** Another rebuild moved the generation pointer first. */
+  REBUILD_CONFLICT: 'SF_REBUILD_CONFLICT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -19,6 +23,7 @@ const retriableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.REDIS_UNAVAILABLE,
   ErrorCodes.KAFKA_UNAVAILABLE,
   ErrorCodes.KAFKA_TIMEOUT,
+  ErrorCodes.SHARD_RETIRED,
 ]);
 
 export interface StreamfoldErrorOptions {

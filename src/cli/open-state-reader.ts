@@ -29,7 +29,7 @@ export async function withStateReader<T>(
         { cause },
       );
     }
-    return await use(new StateReader(redis, conn.statePrefix, topology.name));
+    return await use(await StateReader.live(redis, conn.statePrefix, topology.name));
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

@@ -3,10 +3,12 @@ import { StreamfoldError } from '../errors.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLag } from './commands/lag.js';
 import { registerQuery } from './commands/query.js';
+import { registerRebuild } from './commands/rebuild.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTopics } from './commands/topics.js';
+import { registerUnpark } from './commands/unpark.js';
 import { registerValidate } from './commands/validate.js';
 import { version } from './version.js';
 
@@ -22,6 +24,8 @@ registerSimulate(program);
 registerReconcile(program);
 registerQuery(program);
 registerLag(program);
+registerRebuild(program);
+registerUnpark(program);
 registerDoctor(program);
 registerValidate(program);
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { ConnectionConfig } from '../config/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { connectKafka, createAdmin, createConsumer, type Admin } from './clients.js';
 import { headersAsText } from './header-text.js';
+
+const ASSIGN_PARTITIONS = kafkaJavascript.KafkaJS.ErrorCodes.ERR__ASSIGN_PARTITIONS;
 
 export interface TopicRecord {
   partition: number;
@@ -26,7 +29,16 @@ export interface PartitionRange {
 
 export interface ReadTopicOptions {
   /** Called for every record, in offset order within each partition. */
-  onRecord(record: TopicRecord): void;
+  onRecord?(record: TopicRecord): void;
+  /** Called per fetched batch of one partition, in offset order; the read waits for it. */
+  onBatch?(partition: number, records: TopicRecord[]): Promise<void>;
+  /** First offset to read per partition (default: the earliest). */
+  start?: ReadonlyMap<number, number>;
+  /**
+   * Offset to stop before per partition (default: the high watermark when the read begins). When
+   * given, partitions it leaves out are not read.
+   */
+  end?: ReadonlyMap<number, number>;
   /** The whole read fails after this long. */
   timeoutMs?: number;
 }
@@ -68,9 +80,14 @@ export async function readTopic(
   const admin = await connectKafka(createAdmin(conn, log, { clientId: id }), conn, 'topic reader');
   try {
     const partitions = await topicRanges(admin, topic);
+    const first = (p: PartitionRange): number => Math.max(p.low, opts.start?.get(p.partition) ?? 0);
+    const last = (p: PartitionRange): number =>
+      Math.min(p.high, opts.end === undefined ? p.high : (opts.end.get(p.partition) ?? 0));
     // Next offset to deliver per unfinished partition; empty ones are finished before we start.
-    const next = new Map(partitions.filter((p) => p.high > p.low).map((p) => [p.partition, p.low]));
-    const high = new Map(partitions.map((p) => [p.partition, p.high]));
+    const next = new Map(
+      partitions.filter((p) => last(p) > first(p)).map((p) => [p.partition, first(p)]),
+    );
+    const high = new Map(partitions.map((p) => [p.partition, last(p)]));
     const timeoutMs = opts.timeoutMs ?? 60_000;
     let records = 0;
     if (next.size > 0) {
@@ -81,6 +98,14 @@ export async function readTopic(
           'auto.offset.reset': 'earliest',
           'enable.auto.commit': false,
           'js.consumer.max.batch.size': 5000,
+          // Awaited by the client before it applies the assignment: start where asked.
+          rebalance_cb: ((err: { code: number }, assignment: { partition: number }[]) =>
+            err.code === ASSIGN_PARTITIONS
+              ? assignment.map((tp) => {
+                  const start = next.get(tp.partition);
+                  return start === undefined ? tp : { ...tp, offset: start };
+                })
+              : undefined) as unknown as boolean,
         },
       });
       try {
@@ -108,8 +133,9 @@ export async function readTopic(
           };
           consumer
             .run({
-              eachBatch: ({ batch }) => {
+              eachBatch: async ({ batch }) => {
                 const p = batch.partition;
+                const delivered: TopicRecord[] = [];
                 try {
                   for (const m of batch.messages) {
                     const offset = Number(m.offset);
@@ -123,23 +149,25 @@ export async function readTopic(
                       break;
                     }
                     records += 1;
-                    opts.onRecord({
+                    const record: TopicRecord = {
                       partition: p,
                       offset,
                       key: m.key ?? null,
                       value: m.value ?? null,
                       headers: headersAsText(m.headers),
                       timestamp: Number(m.timestamp),
-                    });
+                    };
+                    opts.onRecord?.(record);
+                    if (opts.onBatch) delivered.push(record);
                     if (offset + 1 >= end) next.delete(p);
                     else next.set(p, offset + 1);
                   }
+                  if (opts.onBatch && delivered.length > 0) await opts.onBatch(p, delivered);
                   if (next.size === 0) finish();
                 } catch (error) {
                   // Throwing here would make the client redeliver the batch forever.
                   finish(error);
                 }
-                return Promise.resolve();
               },
             })
             .catch(finish);

@@ -12,6 +12,8 @@ export const ProcessResults = {
   DUPLICATE: 'duplicate',
   ANOMALY: 'anomaly',
   DEAD_LETTERED: 'dead_lettered',
+  /** Held behind a parked key; counted again with its outcome when the key is unparked. */
+  HELD: 'held',
 } as const;
 export type ProcessResult = (typeof ProcessResults)[keyof typeof ProcessResults];
 
@@ -19,7 +21,11 @@ export type ProcessResult = (typeof ProcessResults)[keyof typeof ProcessResults]
  * Why a record could not be decoded: the pipeline's decode error classes, plus `other` so that
  * a class added there later is still counted (under a bounded value) before it is listed here.
  */
-export const FailureReasons = { ...DecodeErrorClasses, OTHER: 'other' } as const;
+export const FailureReasons = {
+  ...DecodeErrorClasses,
+  PROCESSING: 'processing',
+  OTHER: 'other',
+} as const;
 export type FailureReason = (typeof FailureReasons)[keyof typeof FailureReasons];
 
 /** The Redis round trips worth timing separately. */
@@ -29,6 +35,7 @@ export const RedisCommands = {
   COMMIT: 'commit',
   OUTBOX_READ: 'outbox_read',
   OUTBOX_ACK: 'outbox_ack',
+  UNPARK_REQUESTS: 'unpark_requests',
 } as const;
 export type RedisCommand = (typeof RedisCommands)[keyof typeof RedisCommands];
 

@@ -4,6 +4,7 @@
  */
 import { capMessage } from './cap-message.js';
 import { SfHeaders } from './headers.js';
+import type { WindowResult } from './windows.js';
 import type {
   DecodeFailure,
   DerivedRecord,
@@ -12,8 +13,17 @@ import type {
   SourceRecord,
 } from './types.js';
 
-/** `<source topic>/<partition>/<offset>/<n>`. */
-export function derivedId(topic: string, partition: number, offset: number, n: number): string {
+/**
+ * `<source topic>/<partition>/<offset>/<n>`. Records derived when a parked key's held events are
+ * replayed number `u0`, `u1`, …: their source offsets may already have lent numbers to the records
+ * of the batch that held them.
+ */
+export function derivedId(
+  topic: string,
+  partition: number,
+  offset: number,
+  n: number | string,
+): string {
   return `${topic}/${partition}/${offset}/${n}`;
 }
 
@@ -103,4 +113,53 @@ export function revenueRecord(id: string, topic: string, update: RevenueUpdate):
     lastOffset: update.lastOffset,
   });
   return derived(id, topic, update.currency, value);
+}
+
+/** The final result of one closed window of one partition; key `<size>/<start>`. */
+export function windowRecord(id: string, topic: string, result: WindowResult): DerivedRecord {
+  const value = JSON.stringify({
+    partition: result.partition,
+    size: result.size,
+    sizeMs: result.sizeMs,
+    start: result.start,
+    end: result.end,
+    totals: result.totals,
+    closedBy: result.closedBy,
+  });
+  return derived(id, topic, `${result.size}/${result.start}`, value);
+}
+
+export interface LateMarkContext {
+  size: string;
+  windowStart: number;
+  watermark: number | null;
+}
+
+/** An event whose revenue came after its window closed: original key and value, and why. */
+export function lateRecord(
+  id: string,
+  topic: string,
+  source: SourceRecord,
+  late: LateMarkContext,
+): DerivedRecord {
+  return derived(id, topic, source.key, source.value ?? Buffer.alloc(0), {
+    [SfHeaders.WINDOW_SIZE]: late.size,
+    [SfHeaders.WINDOW_START]: String(late.windowStart),
+    [SfHeaders.WATERMARK]: String(late.watermark ?? ''),
+    [SfHeaders.SOURCE_TOPIC]: source.topic,
+    [SfHeaders.SOURCE_PARTITION]: String(source.partition),
+    [SfHeaders.SOURCE_OFFSET]: String(source.offset),
+  });
+}
+
+/** A changed aggregate partial of one partition; key = the aggregate's key. */
+export function aggregateRecord(
+  id: string,
+  topic: string,
+  aggregate: string,
+  key: string,
+  partition: number,
+  state: unknown,
+): DerivedRecord {
+  return derived(id, topic, key, JSON.stringify({ aggregate, key, partition, state }));
 }

@@ -8,4 +8,7 @@ export const SfHeaders = {
   SOURCE_OFFSET: 'sf-source-offset',
   FAILED_AT: 'sf-failed-at',
   WORKER_VERSION: 'sf-worker-version',
+  WINDOW_SIZE: 'sf-window-size',
+  WINDOW_START: 'sf-window-start',
+  WATERMARK: 'sf-watermark',
 } as const;

@@ -4,8 +4,11 @@ export {
   anomalyRecord,
   deadLetterRecord,
   derivedId,
+  aggregateRecord,
+  lateRecord,
   revenueRecord,
   statusRecord,
+  windowRecord,
   type DeadLetterContext,
   type RevenueUpdate,
 } from './derived-records.js';
@@ -20,7 +23,32 @@ export {
   orderPlacedSchema,
   orderShippedSchema,
 } from './event-schema.js';
-export { foldBatch } from './fold-batch.js';
+export {
+  AGGREGATE_NAMES,
+  aggregateField,
+  aggregatorNamed,
+  customerValue,
+  type Aggregator,
+  type AppliedTransition,
+  type CustomerValue,
+} from './aggregates/index.js';
+export { PROCESSING_ERROR_CLASS } from './batch-folder.js';
+export { foldBatch, idleCloseBatch, unparkBatch } from './fold-batch.js';
+export { MissingStatesError, ProcessingError } from './fold-errors.js';
+export {
+  ClockFields,
+  EMPTY_WINDOWS,
+  idleCloseOffsets,
+  splitField,
+  windowField,
+  WindowFold,
+  type ClosedBy,
+  type WindowChanges,
+  type WindowResult,
+  type WindowSize,
+  type WindowSpec,
+  type WindowState,
+} from './windows.js';
 export { SfHeaders } from './headers.js';
 export { keysTouched } from './keys-touched.js';
 export { decodeBatch, decodeRecords } from './operators.js';
@@ -41,6 +69,9 @@ export {
   type DerivedRecord,
   type EventType,
   type FoldContext,
+  type FoldInput,
+  type HeldEvent,
+  type ParkedEntry,
   type LineItem,
   type OrderCancelled,
   type OrderEvent,

@@ -1,3 +1,6 @@
+import type { Aggregator } from './aggregates/types.js';
+import type { WindowChanges, WindowSpec, WindowState } from './windows.js';
+
 /**
  * The wire contract (DESIGN.md §4) as types, and what the pipeline hands to the state layer.
  * Nothing here knows Kafka or Redis.
@@ -81,20 +84,66 @@ export interface DerivedRecord {
   id: string;
 }
 
-/** The output topics a fold writes to. */
+/** The output topics a fold writes to; a derived topic left out is not produced. */
 export interface OutputTopics {
-  status: string;
-  revenue: string;
-  anomalies: string;
+  status?: string;
+  revenue?: string;
+  anomalies?: string;
   deadLetter: string;
+  /** Final results of closed windows (required with `windows`). */
+  windows?: string;
+  /** Events whose revenue came after their window closed (required with `windows`). */
+  late?: string;
+  /** Changed aggregate partials (required with `aggregates`). */
+  aggregates?: string;
 }
 
 export interface FoldContext {
+  /** The input topic: ids of records not derived from one input record start with it. */
+  sourceTopic: string;
   outputs: OutputTopics;
   /** Goes into the `sf-worker-version` header of dead letters. */
   workerVersion: string;
   /** Wall-clock time for `sf-failed-at`; passed in so the fold stays pure. */
   now: number;
+  windows?: WindowSpec;
+  aggregators: readonly Aggregator<unknown>[];
+  /** Test-only fault injection: throws to make an event's processing fail. */
+  beforeApply?: (event: OrderEvent) => void;
+}
+
+/** An event held because its key is parked, waiting for `unpark`. */
+export interface HeldEvent {
+  offset: number;
+  /** Broker timestamp of the source record. */
+  recordTimestamp: number;
+  event: OrderEvent;
+}
+
+/** A key whose processing failed for good: its failed event went to the dead-letter topic. */
+export interface ParkedEntry {
+  key: string;
+  eventId: string;
+  offset: number;
+  reason: string;
+  /** Wall-clock time it was parked, epoch milliseconds. */
+  parkedAt: number;
+  /** Later events for the key, in offset order. */
+  held: HeldEvent[];
+}
+
+/** Everything a fold starts from: the shard's state as the lease and the batch's loads hold it. */
+export interface FoldInput {
+  /** Current state of every existing order the batch touches. */
+  states: ReadonlyMap<string, OrderState>;
+  /** `<aggregate>|<key>` → current partial, for every aggregate key the batch touches. */
+  aggregates: ReadonlyMap<string, unknown>;
+  /** The partition's revenue subtotal per currency before the batch. */
+  totals: ReadonlyMap<string, number>;
+  windows?: WindowState;
+  parked: ReadonlyMap<string, ParkedEntry>;
+  /** Offsets whose processing failed too often: dead-letter them and park their key. */
+  poisoned?: ReadonlySet<number>;
 }
 
 export interface BatchCounts {
@@ -103,18 +152,34 @@ export interface BatchCounts {
   duplicates: number;
   anomalies: number;
   deadLettered: number;
+  /** Events held behind a parked key. */
+  held: number;
+  /** Revenue changes that came after their window closed (one per window size). */
+  late: number;
 }
 
 /** Everything one partition-batch changes; the commit script writes it atomically. */
 export interface BatchResult {
   partition: number;
   firstOffset: number;
+  /** The applied offset the commit sets (for a batch of no new records: the current one). */
   lastOffset: number;
   /** New state of every order the batch changed. */
   states: Map<string, OrderState>;
   /** Revenue change per currency in integer cents (zero entries omitted). */
   totalsDelta: Map<string, number>;
-  /** Status, anomaly, dead-letter and revenue-update records, in offset order. */
+  /** `<aggregate>|<key>` → new partial of every aggregate key the batch changed. */
+  aggregates: Map<string, unknown>;
+  windows?: WindowChanges;
+  /** Parked keys after the batch, and which entries changed or went. */
+  parked: {
+    next: Map<string, ParkedEntry>;
+    changed: Map<string, ParkedEntry>;
+    removed: string[];
+  };
+  /** Unpark requests this batch carried out. */
+  unparked: string[];
+  /** Status, anomaly, dead-letter, window, late and aggregate records, in offset order. */
   outputs: DerivedRecord[];
   counts: BatchCounts;
 }

@@ -110,6 +110,23 @@ export interface RefCounts {
 }
 
 /**
+ * Sees every schema-valid event once, after the model has taken it in: its position, its step
+ * and the order's entry before it. Derived references (windows, customers) hang off this.
+ */
+export type RefStepObserver = (
+  partition: number,
+  offset: number,
+  event: RefEvent,
+  outcome: RefStep['outcome'],
+  before: RefEntry | undefined,
+  step: RefStep,
+) => void;
+
+export interface ReferenceModelOptions {
+  onStep?: RefStepObserver;
+}
+
+/**
  * The whole input folded per partition, as the worker shards it: an order's state lives in the
  * partition its records were read from.
  */
@@ -120,7 +137,10 @@ export class ReferenceModel {
   readonly invalid: InvalidInput[] = [];
   readonly counts: RefCounts = { records: 0, applied: 0, duplicates: 0, anomalies: 0, invalid: 0 };
 
-  constructor(private readonly maxValueBytes: number) {}
+  constructor(
+    private readonly maxValueBytes: number,
+    private readonly options: ReferenceModelOptions = {},
+  ) {}
 
   /** Records must arrive in offset order within each partition. */
   apply(record: InputRecord): RefOutcome {
@@ -132,7 +152,8 @@ export class ReferenceModel {
       return 'invalid';
     }
     const orders = getOrCreate(this.orders, record.partition, () => new Map<string, RefEntry>());
-    const step = referenceStep(orders.get(checked.event.orderId), checked.event);
+    const before = orders.get(checked.event.orderId);
+    const step = referenceStep(before, checked.event);
     if (step.outcome === 'duplicate') this.counts.duplicates += 1;
     if (step.outcome === 'anomaly') this.counts.anomalies += 1;
     if (step.outcome === 'applied' && step.entry) {
@@ -144,6 +165,14 @@ export class ReferenceModel {
         totals.set(currency, (totals.get(currency) ?? 0) + cents);
       }
     }
+    this.options.onStep?.(
+      record.partition,
+      record.offset,
+      checked.event,
+      step.outcome,
+      before,
+      step,
+    );
     return step.outcome;
   }
 

@@ -88,6 +88,38 @@ export interface InputSection {
   truncated: number[];
 }
 
+/** Window results and late events (topologies with `windows`). */
+export interface WindowsSection {
+  ok: boolean;
+  /** Windows the reference closed by watermark. */
+  expectedClosed: number;
+  /** Windows the reference still has open at the end of the input (open or idle-closed in Redis). */
+  expectedOpen: number;
+  /** Windows in Redis, open or closed. */
+  actual: number;
+  /** Distinct (partition, offset, size) late events. */
+  late: { expected: number; actual: number };
+  problemCount: number;
+  problems: { window: string; problem: string }[];
+}
+
+/** Customer partials per partition (topologies with the customer-value aggregate). */
+export interface CustomersSection {
+  ok: boolean;
+  expected: number;
+  actual: number;
+  mismatchCount: number;
+  mismatches: { partition: number; customerId: string; expected: unknown; actual: unknown }[];
+}
+
+/** Keys parked after a processing failure: their held events are not applied yet. */
+export interface ParkedSection {
+  /** Input positions dead-lettered as processing failures (excluded from the recomputation). */
+  poisoned: number;
+  /** Keys parked now, with their held events. */
+  keys: { partition: number; key: string; held: number }[];
+}
+
 export interface ReconcileReport {
   ok: boolean;
   topology: string;
@@ -96,4 +128,7 @@ export interface ReconcileReport {
   revenue: RevenueSection;
   applied: AppliedSection;
   dlt: DltSection;
+  windows?: WindowsSection;
+  customers?: CustomersSection;
+  parked: ParkedSection;
 }

@@ -1,5 +1,14 @@
 export { connectRedis, createRedis, type RedisClientOptions } from './redis-client.js';
-export { shardKeys, topologyKeys, type ShardKeys, type TopologyKeys } from './keys.js';
+export {
+  allShardKeys,
+  COMMIT_HASHES,
+  namespaceOf,
+  shardKeys,
+  topologyKeys,
+  type CommitHash,
+  type ShardKeys,
+  type TopologyKeys,
+} from './keys.js';
 export {
   ScriptRunner,
   readScripts,
@@ -11,3 +20,4 @@ export { encodeOutbox, decodeOutbox } from './outbox-codec.js';
 export { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
 export type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
 export { StateReader } from './state-reader.js';
+export { Generations, type Retired } from './generations.js';

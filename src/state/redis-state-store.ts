@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
-import type { BatchResult, OrderState } from '../pipeline/types.js';
-import { shardKeys, topologyKeys, type ShardKeys } from './keys.js';
+import type { BatchResult, OrderState } from '../pipeline/index.js';
+import { commitOperations } from './commit-args.js';
+import { COMMIT_HASHES, shardKeys, topologyKeys, type ShardKeys } from './keys.js';
 import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
 import type { ScriptRunner } from './script-loader.js';
+import { parseParked, parseWindows } from './shard-load.js';
 import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
 
 export interface RedisStateStoreOptions {
@@ -11,6 +13,8 @@ export interface RedisStateStoreOptions {
   scripts: ScriptRunner;
   prefix: string;
   topology: string;
+  /** Own this generation instead of the live one (a rebuild writes the next generation). */
+  generation?: number;
 }
 
 /** Parses a Redis reply cell that must be an integer (string or number). */
@@ -30,6 +34,8 @@ export class RedisStateStore implements StateStore {
   private readonly scripts: ScriptRunner;
   private readonly prefix: string;
   private readonly topology: string;
+  private readonly fixedGeneration: number | undefined;
+  /** The keys of each partition in the generation it was acquired in. */
   private readonly shards = new Map<number, ShardKeys>();
 
   constructor(opts: RedisStateStoreOptions) {
@@ -37,6 +43,7 @@ export class RedisStateStore implements StateStore {
     this.scripts = opts.scripts;
     this.prefix = opts.prefix;
     this.topology = opts.topology;
+    this.fixedGeneration = opts.generation;
     this.scripts.register(this.redis);
   }
 
@@ -49,16 +56,35 @@ export class RedisStateStore implements StateStore {
     return keys;
   }
 
+  /** The live generation (0 until a rebuild switches it). */
+  private async generation(): Promise<number> {
+    if (this.fixedGeneration !== undefined) return this.fixedGeneration;
+    const value = await this.redis.get(topologyKeys(this.prefix, this.topology).generation);
+    return value === null ? 0 : int(value, 'generation');
+  }
+
   async acquire(partition: number): Promise<PartitionLease> {
-    const keys = this.keys(partition);
+    const generation = await this.generation();
+    const keys = shardKeys(this.prefix, this.topology, partition, generation);
+    this.shards.set(partition, keys);
     const [epoch, applied] = (await this.scripts.run(
       this.redis,
       'fence',
       [keys.epoch, keys.applied],
       [],
     )) as [unknown, unknown];
-    const [totalsReply] = await Promise.all([
+    if (epoch === -3) {
+      throw new StreamfoldError(
+        ErrorCodes.SHARD_RETIRED,
+        `partition ${partition} of ${this.topology} (generation ${generation}) was retired by a ` +
+          'rebuild; waiting for the new generation',
+      );
+    }
+    const [totalsReply, clock, open, parked] = await Promise.all([
       this.redis.hgetall(keys.totals),
+      this.redis.hgetall(keys.clock),
+      this.redis.hgetall(keys.windowsOpen),
+      this.redis.hgetall(keys.parked),
       this.redis.sadd(topologyKeys(this.prefix, this.topology).partitions, String(partition)),
     ]);
     const totals = new Map<string, number>();
@@ -66,9 +92,12 @@ export class RedisStateStore implements StateStore {
       totals.set(currency, int(cents, 'total'));
     return {
       partition,
+      generation,
       token: String(int(epoch, 'epoch')),
       applied: int(applied, 'applied offset'),
       totals,
+      windows: parseWindows(clock, open),
+      parked: parseParked(parked),
     };
   }
 
@@ -82,6 +111,28 @@ export class RedisStateStore implements StateStore {
     return states;
   }
 
+  async loadAggregates(
+    partition: number,
+    fields: readonly string[],
+  ): Promise<Map<string, string | null>> {
+    if (fields.length === 0) return new Map();
+    const values = await this.redis.hmget(this.keys(partition).aggregates, ...fields);
+    return new Map(fields.map((field, i) => [field, values[i] ?? null]));
+  }
+
+  async unparkRequests(partitions: readonly number[]): Promise<Map<number, string[]>> {
+    const pipeline = this.redis.pipeline();
+    for (const p of partitions) pipeline.hkeys(this.keys(p).unpark);
+    const replies = (await pipeline.exec()) ?? [];
+    const requests = new Map<number, string[]>();
+    partitions.forEach((p, i) => {
+      const [err, keys] = replies[i] ?? [null, []];
+      if (err) throw err;
+      if (Array.isArray(keys) && keys.length > 0) requests.set(p, keys as string[]);
+    });
+    return requests;
+  }
+
   async commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome> {
     const keys = this.keys(lease.partition);
     const args: (string | number)[] = [
@@ -89,16 +140,14 @@ export class RedisStateStore implements StateStore {
       String(lease.applied),
       String(batch.lastOffset),
     ];
-    args.push(batch.states.size);
-    for (const [key, state] of batch.states) args.push(key, JSON.stringify(state));
-    args.push(batch.totalsDelta.size);
-    for (const [currency, delta] of batch.totalsDelta) args.push(currency, delta);
+    const ops = commitOperations(batch);
+    args.push(ops.count, ...ops.args);
     args.push(batch.outputs.length > 0 ? encodeOutbox(batch.outputs) : '');
 
     const reply = (await this.scripts.run(
       this.redis,
       'commit-batch',
-      [keys.epoch, keys.applied, keys.states, keys.totals, keys.outbox],
+      [keys.epoch, keys.applied, keys.outbox, ...COMMIT_HASHES.map((hash) => keys[hash])],
       args,
     )) as [unknown, unknown, unknown];
     const code = int(reply[0], 'commit status');
@@ -108,6 +157,8 @@ export class RedisStateStore implements StateStore {
     for (const [currency, delta] of batch.totalsDelta) {
       lease.totals.set(currency, (lease.totals.get(currency) ?? 0) + delta);
     }
+    if (batch.windows !== undefined) lease.windows = batch.windows.next;
+    lease.parked = batch.parked.next;
     const entry = reply[2];
     return typeof entry === 'string' && entry !== ''
       ? { status: 'committed', applied: batch.lastOffset, outboxEntry: entry }

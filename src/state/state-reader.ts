@@ -1,14 +1,35 @@
 import type { Redis } from 'ioredis';
 import type { OrderState } from '../pipeline/types.js';
-import { shardKeys, topologyKeys } from './keys.js';
+import { shardKeys, topologyKeys, type ShardKeys } from './keys.js';
 
-/** Read-only views over a topology's shards, for queries and reconciliation. */
+/**
+ * Read-only views over one generation of a topology's shards, for queries, reconciliation and
+ * rebuild. `StateReader.live` reads the generation pointer; a query that must not straddle a
+ * rebuild's switch checks `liveGeneration()` again after reading.
+ */
 export class StateReader {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly topology: string,
+    readonly generation = 0,
   ) {}
+
+  /** A reader of the generation that is live now. */
+  static async live(redis: Redis, prefix: string, topology: string): Promise<StateReader> {
+    const reader = new StateReader(redis, prefix, topology);
+    return new StateReader(redis, prefix, topology, await reader.liveGeneration());
+  }
+
+  async liveGeneration(): Promise<number> {
+    const value = await this.redis.get(topologyKeys(this.prefix, this.topology).generation);
+    return value === null ? 0 : Number(value);
+  }
+
+  /** The same topology in another generation. */
+  at(generation: number): StateReader {
+    return new StateReader(this.redis, this.prefix, this.topology, generation);
+  }
 
   /** Partitions that have ever been owned, ascending. */
   async partitions(): Promise<number[]> {
@@ -16,8 +37,74 @@ export class StateReader {
     return members.map(Number).sort((a, b) => a - b);
   }
 
-  private shard(partition: number) {
-    return shardKeys(this.prefix, this.topology, partition);
+  shard(partition: number): ShardKeys {
+    return shardKeys(this.prefix, this.topology, partition, this.generation);
+  }
+
+  /** One field of one hash in every given shard (null where absent). */
+  async fieldPerShard(
+    partitions: readonly number[],
+    hash: 'aggregates' | 'windowsClosed' | 'parked',
+    field: string,
+  ): Promise<Map<number, string | null>> {
+    const values = await Promise.all(
+      partitions.map((p) => this.redis.hget(this.shard(p)[hash], field)),
+    );
+    return new Map(partitions.map((p, i) => [p, values[i] ?? null]));
+  }
+
+  /** Many fields of one hash in every given shard. */
+  async fieldsPerShard(
+    partitions: readonly number[],
+    hash: 'windowsClosed',
+    fields: readonly string[],
+  ): Promise<Map<number, (string | null)[]>> {
+    if (fields.length === 0) return new Map(partitions.map((p) => [p, []]));
+    const values = await Promise.all(
+      partitions.map((p) => this.redis.hmget(this.shard(p)[hash], ...fields)),
+    );
+    return new Map(partitions.map((p, i) => [p, values[i] ?? []]));
+  }
+
+  /** Asks the partition's owner to unpark a key (its next tick carries it out). */
+  async requestUnpark(partition: number, key: string): Promise<void> {
+    await this.redis.hset(this.shard(partition).unpark, key, String(Date.now()));
+  }
+
+  /** True while the request is not carried out. */
+  async unparkPending(partition: number, key: string): Promise<boolean> {
+    return (await this.redis.hexists(this.shard(partition).unpark, key)) === 1;
+  }
+
+  /** A whole hash of one shard, read with HSCAN so large shards do not block Redis. */
+  async hash(
+    partition: number,
+    hash: 'states' | 'totals' | 'aggregates' | 'windowsOpen' | 'windowsClosed' | 'parked' | 'clock',
+  ): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(
+        this.shard(partition)[hash],
+        cursor,
+        'COUNT',
+        1000,
+      );
+      for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
+  }
+
+  /** A whole hash of every given shard. */
+  async hashPerShard(
+    partitions: readonly number[],
+    hash: 'windowsOpen' | 'windowsClosed' | 'parked' | 'clock',
+  ): Promise<Map<number, Record<string, string>>> {
+    const values = await Promise.all(
+      partitions.map((p) => this.redis.hgetall(this.shard(p)[hash])),
+    );
+    return new Map(partitions.map((p, i) => [p, values[i] ?? {}]));
   }
 
   /** Last applied offset per partition (-1: nothing applied). */

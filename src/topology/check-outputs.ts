@@ -8,11 +8,12 @@ import type { TopologyIssue } from './types.js';
  */
 export function checkOutputs(
   sourceTopic: string,
-  outputs: Readonly<Record<string, string>>,
+  outputs: Readonly<Record<string, string | undefined>>,
 ): TopologyIssue[] {
   const issues: TopologyIssue[] = [];
   const firstUse = new Map<string, string>();
   for (const [key, topic] of Object.entries(outputs)) {
+    if (topic === undefined) continue;
     const path = `outputs.${key}`;
     const earlier = firstUse.get(topic);
     if (topic === sourceTopic) {
@@ -23,5 +24,25 @@ export function checkOutputs(
       firstUse.set(topic, path);
     }
   }
+  return issues;
+}
+
+/** Windows need a topic for their results and one for late events; aggregates need theirs. */
+export function checkRequiredOutputs(t: {
+  windows?: unknown;
+  aggregates: readonly string[];
+  outputs: { windows?: string; late?: string; aggregates?: string };
+}): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const need = (field: 'windows' | 'late' | 'aggregates', because: string): void => {
+    if (t.outputs[field] === undefined) {
+      issues.push(issue(`outputs.${field}`, `a topic name (${because})`, 'nothing'));
+    }
+  };
+  if (t.windows !== undefined) {
+    need('windows', 'the topology has windows');
+    need('late', 'the topology has windows');
+  }
+  if (t.aggregates.length > 0) need('aggregates', 'the topology has aggregates');
   return issues;
 }

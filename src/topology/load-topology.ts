@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { checkOutputs } from './check-outputs.js';
+import { aggregatorNamed } from '../pipeline/aggregates/index.js';
+import type { WindowSpec } from '../pipeline/windows.js';
+import { checkOutputs, checkRequiredOutputs } from './check-outputs.js';
+import { durationLabel, parseDuration } from './duration.js';
 import { describeIssue, issue } from './describe-issue.js';
 import { readYaml } from './read-yaml.js';
-import { topologySchema } from './schema.js';
+import { topologySchema, type TopologyData } from './schema.js';
 import type { CompiledTopology } from './types.js';
 
 /** Validates a parsed topology document and freezes it; errors name the file and field. */
@@ -22,8 +25,9 @@ export function compileTopology(doc: unknown, file: string): CompiledTopology {
     );
   }
   const t = parsed.data;
-  const outputIssues = checkOutputs(t.source.topic, t.outputs);
+  const outputIssues = [...checkOutputs(t.source.topic, t.outputs), ...checkRequiredOutputs(t)];
   if (outputIssues.length > 0) throw new ConfigError(file, outputIssues);
+  const windows = t.windows && windowSpec(t.windows);
   return Object.freeze({
     name: t.name,
     description: t.description,
@@ -31,6 +35,22 @@ export function compileTopology(doc: unknown, file: string): CompiledTopology {
     source: Object.freeze({ ...t.source }),
     event: Object.freeze({ ...t.event }),
     outputs: Object.freeze({ ...t.outputs }),
+    aggregates: Object.freeze([...t.aggregates]),
+    aggregators: Object.freeze(t.aggregates.map(aggregatorNamed)),
+    ...(windows ? { windows } : {}),
+    parking: Object.freeze({ ...t.parking }),
+  });
+}
+
+function windowSpec(windows: NonNullable<TopologyData['windows']>): WindowSpec {
+  const sizes = windows.sizes
+    .map(parseDuration)
+    .sort((a, b) => a - b)
+    .map((ms) => Object.freeze({ label: durationLabel(ms), ms }));
+  return Object.freeze({
+    sizes: Object.freeze(sizes),
+    graceMs: parseDuration(windows.grace),
+    idleTimeoutMs: parseDuration(windows.idleTimeout),
   });
 }
 

@@ -1,5 +1,7 @@
 import type { ConfigIssue } from '../errors.js';
+import type { Aggregator } from '../pipeline/aggregates/types.js';
 import type { OutputTopics } from '../pipeline/types.js';
+import type { WindowSpec } from '../pipeline/windows.js';
 
 /** A validated, normalised topology: the only form that crosses layers. */
 export interface CompiledTopology {
@@ -18,6 +20,12 @@ export interface CompiledTopology {
     readonly maxValueBytes: number;
   };
   readonly outputs: Readonly<OutputTopics>;
+  /** Names of the keyed aggregates folded besides the order lifecycle. */
+  readonly aggregates: readonly string[];
+  readonly aggregators: readonly Aggregator<unknown>[];
+  /** Windowed revenue, when the file asks for it. */
+  readonly windows?: WindowSpec;
+  readonly parking: { readonly maxAttempts: number };
 }
 
 /**

@@ -23,3 +23,17 @@ export function crashHookFromEnv(env: NodeJS.ProcessEnv = process.env): CrashHoo
     if (remaining <= 0) process.kill(process.pid, 'SIGKILL');
   };
 }
+
+/**
+ * Test-only processing faults: `STREAMFOLD_FAIL_EVENT_IDS=<id>,<id>` makes the processing of those
+ * events throw, as a reducer bug would, so the parking tests can poison a key. Unset: none.
+ */
+export function faultHookFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): ((event: { eventId: string }) => void) | undefined {
+  const ids = new Set((env.STREAMFOLD_FAIL_EVENT_IDS ?? '').split(',').filter(Boolean));
+  if (ids.size === 0) return undefined;
+  return (event) => {
+    if (ids.has(event.eventId)) throw new Error(`injected processing failure for ${event.eventId}`);
+  };
+}

@@ -1,6 +1,15 @@
 import type { Route, RouteResponse } from '../http/index.js';
-import { queryOrder, queryRevenue } from '../query/index.js';
+import {
+  parseInstant,
+  queryCustomer,
+  queryOrder,
+  queryRevenue,
+  queryWindows,
+  WindowQueryError,
+  windowSizeOf,
+} from '../query/index.js';
 import type { StateReader } from '../state/index.js';
+import type { CompiledTopology } from '../topology/index.js';
 
 /** Longer ids are refused before touching Redis: no real order id comes near this. */
 export const MAX_ORDER_ID_LENGTH = 64;
@@ -19,23 +28,30 @@ function sameOffsets(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, numb
 }
 
 /**
- * Runs `read` between two reads of every shard's applied offset. A batch's state, revenue and
- * applied offset are written by one script, so when both reads agree no commit landed in
+ * Runs `read` between two reads of every shard's applied offset, in the generation that is live
+ * (a rebuild may switch it). A batch's state, revenue and applied offset are written by one
+ * script, so when both reads agree and the generation did not change, no commit landed in
  * between and the answer reflects exactly those offsets. Under a steady stream of commits the
  * last attempt is returned: its answer then reflects at most the offsets read after it.
  */
 async function atAppliedOffsets<T>(
-  reader: StateReader,
-  read: () => Promise<T>,
+  live: StateReader,
+  read: (reader: StateReader) => Promise<T>,
 ): Promise<AtOffsets<T>> {
   for (let attempt = 1; ; attempt += 1) {
+    const reader = live.at(await live.liveGeneration());
     const before = await reader.applied(await reader.partitions());
-    const value = await read();
+    const value = await read(reader);
     const after = await reader.applied(await reader.partitions());
-    if (sameOffsets(before, after) || attempt >= CONSISTENT_READ_ATTEMPTS) {
+    const switched = (await live.liveGeneration()) !== reader.generation;
+    if (!switched && (sameOffsets(before, after) || attempt >= CONSISTENT_READ_ATTEMPTS)) {
       return { value, applied: after };
     }
   }
+}
+
+function offsetsOf(applied: ReadonlyMap<number, number>, partitions: Iterable<number | string>) {
+  return Object.fromEntries([...partitions].map((p) => [String(p), applied.get(Number(p)) ?? -1]));
 }
 
 function notReady(): RouteResponse {
@@ -55,9 +71,7 @@ async function getOrder(reader: StateReader, encodedId: string): Promise<RouteRe
       body: { error: `order id longer than ${MAX_ORDER_ID_LENGTH} characters` },
     };
   }
-  const { value: found, applied } = await atAppliedOffsets(reader, () =>
-    queryOrder(reader, orderId),
-  );
+  const { value: found, applied } = await atAppliedOffsets(reader, (r) => queryOrder(r, orderId));
   if (found === undefined) return { status: 404, body: { error: 'not found' } };
   // Only the order's own shard: the other partitions say nothing about this answer.
   const appliedOffsets = { [String(found.partition)]: applied.get(found.partition) ?? -1 };
@@ -65,20 +79,76 @@ async function getOrder(reader: StateReader, encodedId: string): Promise<RouteRe
 }
 
 async function getRevenue(reader: StateReader): Promise<RouteResponse> {
-  const { value: revenue, applied } = await atAppliedOffsets(reader, () => queryRevenue(reader));
-  const appliedOffsets = Object.fromEntries(
-    Object.keys(revenue.partitions).map((p) => [p, applied.get(Number(p)) ?? -1]),
-  );
+  const { value: revenue, applied } = await atAppliedOffsets(reader, queryRevenue);
+  const appliedOffsets = offsetsOf(applied, Object.keys(revenue.partitions));
   return { status: 200, body: { ...revenue, appliedOffsets } };
 }
 
+async function getCustomer(reader: StateReader, encodedId: string): Promise<RouteResponse> {
+  let customerId: string;
+  try {
+    customerId = decodeURIComponent(encodedId);
+  } catch {
+    return { status: 400, body: { error: 'invalid customer id encoding' } };
+  }
+  if (customerId.length > MAX_ORDER_ID_LENGTH) {
+    return {
+      status: 400,
+      body: { error: `customer id longer than ${MAX_ORDER_ID_LENGTH} characters` },
+    };
+  }
+  const { value: found, applied } = await atAppliedOffsets(reader, (r) =>
+    queryCustomer(r, customerId),
+  );
+  if (found === undefined) return { status: 404, body: { error: 'not found' } };
+  return { status: 200, body: { ...found, appliedOffsets: offsetsOf(applied, applied.keys()) } };
+}
+
+async function getWindows(
+  reader: StateReader,
+  topology: CompiledTopology,
+  url: URL,
+): Promise<RouteResponse> {
+  try {
+    const size = windowSizeOf(topology, url.searchParams.get('size'));
+    const from = parseInstant('from', url.searchParams.get('from'));
+    const to = parseInstant('to', url.searchParams.get('to'));
+    const { value, applied } = await atAppliedOffsets(reader, (r) =>
+      queryWindows(r, size, from, to),
+    );
+    return { status: 200, body: { ...value, appliedOffsets: offsetsOf(applied, applied.keys()) } };
+  } catch (error) {
+    if (error instanceof WindowQueryError) return { status: 400, body: { error: error.message } };
+    throw error;
+  }
+}
+
 /**
- * `GET /orders/:id` and `GET /revenue`: the JSON of `streamfold query order|revenue --json`,
- * plus the applied offsets the answer reflects. `reader` is asked per request because the
- * HTTP server is up before Redis is connected.
+ * `GET /orders/:id`, `/revenue`, `/revenue/windows?size=&from=&to=` and `/customers/:id`: the
+ * JSON of `streamfold query … --json`, plus the applied offsets the answer reflects. `reader` is
+ * asked per request because the HTTP server is up before Redis is connected.
  */
-export function queryRoutes(reader: () => StateReader | undefined): Route[] {
+export function queryRoutes(
+  reader: () => StateReader | undefined,
+  topology: CompiledTopology,
+): Route[] {
+  const withReader =
+    (answer: (r: StateReader, match: RegExpExecArray, url: URL) => Promise<RouteResponse>) =>
+    (match: RegExpExecArray, url: URL): Promise<RouteResponse> => {
+      const r = reader();
+      return r === undefined ? Promise.resolve(notReady()) : answer(r, match, url);
+    };
   return [
+    {
+      method: 'GET',
+      pattern: /^\/revenue\/windows$/,
+      handler: withReader((r, _m, url) => getWindows(r, topology, url)),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/customers\/([^/]+)$/,
+      handler: withReader((r, m) => getCustomer(r, m[1] ?? '')),
+    },
     {
       method: 'GET',
       pattern: /^\/orders\/([^/]+)$/,

@@ -116,6 +116,7 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
       ['duplicate', c.duplicates],
       ['anomaly', c.anomalies],
       ['dead_lettered', c.deadLettered],
+      ['held', c.held],
     ];
     for (const [result, n] of results) if (n > 0) metrics.recordProcessed(topic, result, n);
     const produced = new Map<string, number>();

@@ -19,6 +19,21 @@ export class TimedStateStore implements StateStore {
     );
   }
 
+  loadAggregates(
+    partition: number,
+    fields: readonly string[],
+  ): Promise<Map<string, string | null>> {
+    return this.metrics.timeRedisCommand('load_states', () =>
+      this.inner.loadAggregates(partition, fields),
+    );
+  }
+
+  unparkRequests(partitions: readonly number[]): Promise<Map<number, string[]>> {
+    return this.metrics.timeRedisCommand('unpark_requests', () =>
+      this.inner.unparkRequests(partitions),
+    );
+  }
+
   commit(lease: PartitionLease, batch: BatchResult): Promise<CommitOutcome> {
     return this.metrics.timeRedisCommand('commit', () => this.inner.commit(lease, batch));
   }

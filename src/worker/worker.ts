@@ -14,7 +14,7 @@ import {
   StateReader,
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
-import { crashHookFromEnv } from './crash-points.js';
+import { crashHookFromEnv, faultHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { PartitionProcessor } from './partition-processor.js';
 import { queryRoutes } from './query-routes.js';
@@ -32,6 +32,8 @@ export interface WorkerOptions {
   /** How long a SIGTERM waits for in-flight batches before giving up on them. */
   drainTimeoutMs?: number;
   onBatch?: (stats: BatchStats) => void;
+  /** How often idle windows and unpark requests are looked at (at most; default 1000 ms). */
+  tickMs?: number;
   /** Join, own and fence partitions, report lag, but process nothing until resumed. */
   startPaused?: boolean;
 }
@@ -44,6 +46,7 @@ export class Worker {
   private store: RedisStateStore | undefined;
   private reader: StateReader | undefined;
   private http: HttpServer | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private redisReady: () => boolean = () => false;
   readonly metrics: Metrics;
 
@@ -90,7 +93,7 @@ export class Worker {
       routes: [
         { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
         { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
-        ...queryRoutes(() => this.reader),
+        ...queryRoutes(() => this.reader, topology),
       ],
     });
     log.info({ url: this.http.url }, 'http listening');
@@ -112,6 +115,7 @@ export class Worker {
       conn,
       'producer',
     );
+    const beforeApply = faultHookFromEnv();
     const processor = new PartitionProcessor({
       topology,
       store,
@@ -120,6 +124,7 @@ export class Worker {
       workerVersion: this.opts.version,
       crash: crashHookFromEnv(),
       observer: telemetry,
+      ...(beforeApply ? { beforeApply } : {}),
     });
     this.source = new BatchSource({
       conn,
@@ -134,7 +139,26 @@ export class Worker {
       startPaused: this.opts.startPaused ?? false,
     });
     await this.source.start();
+    this.startTicking(processor);
     this.moveTo('running');
+  }
+
+  /** Idle windows and unpark requests are handled between batches, on a timer. */
+  private startTicking(processor: PartitionProcessor): void {
+    const idle = this.opts.topology.windows?.idleTimeoutMs ?? Infinity;
+    const everyMs = Math.max(50, Math.min(this.opts.tickMs ?? 1000, idle / 4));
+    let running = false;
+    this.ticker = setInterval(() => {
+      if (running || this.state !== 'running' || this.source?.isPaused === true) return;
+      running = true;
+      processor
+        .tick()
+        .catch((err: unknown) => this.opts.log.warn({ err }, 'tick failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, everyMs);
+    this.ticker.unref();
   }
 
   /** Operator control over HTTP: pause or resume processing of every owned partition. */
@@ -152,6 +176,7 @@ export class Worker {
   async stop(): Promise<void> {
     if (this.state === 'draining' || this.state === 'stopped') return;
     this.moveTo('draining');
+    clearInterval(this.ticker);
     const timeoutMs = this.opts.drainTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {

@@ -15,49 +15,94 @@ export interface ReconcileReport {
   [section: string]: unknown;
 }
 
+/** What a scenario's topology file holds besides source, event and the four base outputs. */
+export interface ScenarioTopology {
+  /** Topology name (state namespace); default `orders`. */
+  name?: string;
+  windows?: { sizes: string[]; grace?: string; idleTimeout?: string };
+  aggregates?: string[];
+  parking?: { maxAttempts: number };
+  /** Leave out status, revenue and anomalies (a topology that only aggregates). */
+  aggregatesOnly?: boolean;
+}
+
 /**
  * One end-to-end run: a topology with unique topic, group and state names, written to a temp
  * file, its topics created through the CLI. `cleanup()` deletes topics and Redis keys.
+ * `sibling()` adds another topology on the same source topic, as a second pipeline would.
  */
 export class Scenario {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'streamfold-e2e-'));
   readonly name = uniqueName('e2e').replaceAll('_', '-').toLowerCase();
   readonly prefix = uniqueName('sfe2e');
   readonly file = path.join(this.dir, 'topology.yaml');
+  readonly topology: string;
+  readonly group: string;
   readonly topics: {
     source: string;
     status: string;
     revenue: string;
     anomalies: string;
     deadLetter: string;
+    windows?: string;
+    late?: string;
+    aggregates?: string;
   };
   private readonly workers: WorkerProcess[] = [];
+  private readonly siblings: Scenario[] = [];
   private admin: Admin | undefined;
   private redis: Redis | undefined;
 
   constructor(
     readonly partitions = 6,
     private readonly extraEnv: NodeJS.ProcessEnv = {},
+    shape: ScenarioTopology = {},
+    base?: { name: string; prefix: string; source: string },
   ) {
-    const t = (s: string) => `${this.name}-${s}`;
+    if (base) {
+      this.name = base.name;
+      this.prefix = base.prefix;
+    }
+    this.topology = shape.name ?? 'orders';
+    const t = (s: string) => `${this.name}-${base ? `${this.topology}-` : ''}${s}`;
+    this.group = t('group');
     this.topics = {
-      source: t('events'),
+      source: base?.source ?? t('events'),
       status: t('status'),
       revenue: t('revenue'),
       anomalies: t('anomalies'),
       deadLetter: t('dlt'),
+      ...(shape.windows ? { windows: t('windows'), late: t('late') } : {}),
+      ...(shape.aggregates ? { aggregates: t('aggregates') } : {}),
     };
-    const { source, ...outputs } = this.topics;
+    const { source, ...all } = this.topics;
+    const outputs = shape.aggregatesOnly
+      ? { deadLetter: all.deadLetter, aggregates: all.aggregates }
+      : all;
     writeFileSync(
       this.file,
       stringify({
-        name: 'orders',
+        name: this.topology,
         description: 'e2e',
-        source: { topic: source, group: `${this.name}-group`, partitions, replicationFactor: 1 },
+        source: { topic: source, group: this.group, partitions, replicationFactor: 1 },
         event: { schema: 'order-event/v1', maxValueBytes: 65536 },
+        ...(shape.aggregates ? { aggregates: shape.aggregates } : {}),
+        ...(shape.windows ? { windows: shape.windows } : {}),
+        ...(shape.parking ? { parking: shape.parking } : {}),
         outputs,
       }),
     );
+  }
+
+  /** Another topology on this scenario's source topic, with its own group, outputs and state. */
+  sibling(shape: ScenarioTopology & { name: string }): Scenario {
+    const sibling = new Scenario(this.partitions, this.extraEnv, shape, {
+      name: this.name,
+      prefix: this.prefix,
+      source: this.topics.source,
+    });
+    this.siblings.push(sibling);
+    return sibling;
   }
 
   /**
@@ -113,7 +158,7 @@ export class Scenario {
       ? { ...testConnection(), redisUrl: this.extraEnv.REDIS_URL }
       : testConnection();
     this.redis ??= await connectRedis(createRedis(conn));
-    return new StateReader(this.redis, this.prefix, 'orders');
+    return StateReader.live(this.redis, this.prefix, this.topology);
   }
 
   /** High watermark per partition of the source topic. */
@@ -150,6 +195,7 @@ export class Scenario {
   }
 
   async cleanup(): Promise<void> {
+    for (const sibling of this.siblings) await sibling.cleanup();
     for (const w of this.workers) await w.kill();
     // Connect even when the test never did: its workers and CLI runs wrote under this prefix.
     await this.reader();
@@ -162,7 +208,7 @@ export class Scenario {
     const admin = await this.kafkaAdmin();
     await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
     // A group whose last member was killed stays non-empty until its session times out: best effort.
-    await admin.deleteGroups([`${this.name}-group`]).catch(() => undefined);
+    await admin.deleteGroups([this.group]).catch(() => undefined);
     await admin.disconnect();
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeErrorClasses } from '../../../src/pipeline/decode.js';
+import { PROCESSING_ERROR_CLASS } from '../../../src/pipeline/index.js';
 import {
   FailureReasons,
   metricCatalogue,
@@ -102,8 +103,13 @@ describe('metric catalogue', () => {
 
   it("lists the pipeline's decode error classes as failure reasons", () => {
     const reasons: string[] = Object.values(FailureReasons);
-    expect(reasons.filter((r) => r !== FailureReasons.OTHER).sort()).toEqual(
+    const besides: string[] = [FailureReasons.OTHER, FailureReasons.PROCESSING];
+    expect(reasons.filter((r) => !besides.includes(r)).sort()).toEqual(
       Object.values(DecodeErrorClasses).sort(),
     );
+  });
+
+  it('counts processing failures under the dead letters’ own error class', () => {
+    expect(FailureReasons.PROCESSING).toBe(PROCESSING_ERROR_CLASS);
   });
 });

@@ -70,9 +70,11 @@ describe('zeroKnownLabels', () => {
       'streamfold_records_processed_total{topic="orders",result="duplicate"} 0',
       'streamfold_records_processed_total{topic="orders",result="anomaly"} 0',
       'streamfold_records_processed_total{topic="orders",result="dead_lettered"} 0',
+      'streamfold_records_processed_total{topic="orders",result="held"} 0',
     ]);
-    expect(await samples(metrics, 'streamfold_records_failed_total')).toHaveLength(7);
-    expect(await samples(metrics, 'streamfold_dead_letters_total')).toHaveLength(7);
+    // Six decode error classes, `processing` and `other`.
+    expect(await samples(metrics, 'streamfold_records_failed_total')).toHaveLength(8);
+    expect(await samples(metrics, 'streamfold_dead_letters_total')).toHaveLength(8);
     expect(await samples(metrics, 'streamfold_records_produced_total')).toEqual([
       'streamfold_records_produced_total{topic="order-status"} 0',
       'streamfold_records_produced_total{topic="orders-dlt"} 0',
@@ -83,7 +85,7 @@ describe('zeroKnownLabels', () => {
     expect(await samples(metrics, 'streamfold_commit_failures_total')).toHaveLength(3);
     expect(await samples(metrics, 'streamfold_rebalances_total')).toHaveLength(2);
     expect(await samples(metrics, 'streamfold_redis_command_duration_seconds_count')).toHaveLength(
-      5,
+      6,
     );
   });
 

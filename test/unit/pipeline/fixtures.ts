@@ -1,11 +1,13 @@
 /** Builders for pipeline tests: wire-shaped events and the source records that carry them. */
 import type {
   FoldContext,
+  FoldInput,
   OrderCancelled,
   OrderEvent,
   OrderPaid,
   OrderPlaced,
   OrderShipped,
+  OrderState,
   SourceRecord,
 } from '../../../src/pipeline/index.js';
 
@@ -14,6 +16,7 @@ export const PARTITION = 3;
 export const MAX_BYTES = 64 * 1024;
 
 export const ctx: FoldContext = {
+  sourceTopic: TOPIC,
   outputs: {
     status: 'order-status',
     revenue: 'revenue-updates',
@@ -22,7 +25,20 @@ export const ctx: FoldContext = {
   },
   workerVersion: '1.2.3',
   now: Date.UTC(2025, 10, 28, 12, 0, 0),
+  aggregators: [],
 };
+
+/**
+ * A fold's input from the order states and revenue totals alone (no aggregates, no windows,
+ * nothing parked): what every fold took before the engine grew those. `extra` adds the rest.
+ */
+export function foldInput(
+  states: ReadonlyMap<string, OrderState> = new Map(),
+  totals: ReadonlyMap<string, number> = new Map(),
+  extra: Partial<FoldInput> = {},
+): FoldInput {
+  return { states, totals, aggregates: new Map(), parked: new Map(), ...extra };
+}
 
 interface Base {
   eventId: string;

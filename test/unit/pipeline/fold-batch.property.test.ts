@@ -12,7 +12,7 @@ import {
   type OrderState,
   type SourceRecord,
 } from '../../../src/pipeline/index.js';
-import { ctx, MAX_BYTES } from './fixtures.js';
+import { ctx, foldInput, MAX_BYTES } from './fixtures.js';
 import { buildStream, cut, streamArb } from './order-stream.js';
 import { reference, type Totals } from './reference-fold.js';
 
@@ -25,11 +25,12 @@ function foldAll(batches: readonly SourceRecord[][]): Totals & { results: BatchR
   for (const batch of batches) {
     const decoded = batch.map((r) => decodeRecord(r, MAX_BYTES));
     const loaded = new Map<string, OrderState>();
-    for (const key of keysTouched(decoded)) {
+    const events = decoded.flatMap((d) => (d.ok ? [d.event] : []));
+    for (const key of keysTouched(events)) {
       const state = states.get(key);
       if (state !== undefined) loaded.set(key, state);
     }
-    const result = foldBatch(decoded, loaded, new Map(totals), ctx);
+    const result = foldBatch(decoded, foldInput(loaded, new Map(totals)), ctx);
     results.push(result);
     for (const [k, s] of result.states) states.set(k, s);
     for (const [c, d] of result.totalsDelta) totals.set(c, (totals.get(c) ?? 0) + d);
@@ -80,7 +81,7 @@ describe('foldBatch properties', () => {
         const before = foldAll(at === 0 ? [] : cut(records.slice(0, at), input.batchSizes));
         const batch = records.slice(at).map((r) => decodeRecord(r, MAX_BYTES));
 
-        const first = foldBatch(batch, before.states, before.totals, ctx);
+        const first = foldBatch(batch, foldInput(before.states, before.totals), ctx);
         // Fresh copies (Buffers included): the result must depend on values, not identity.
         const copies = records.slice(at).map((r) =>
           decodeRecord(
@@ -94,8 +95,7 @@ describe('foldBatch properties', () => {
         );
         const again = foldBatch(
           copies,
-          structuredClone(before.states),
-          structuredClone(before.totals),
+          foldInput(structuredClone(before.states), structuredClone(before.totals)),
           ctx,
         );
         expect(again).toEqual(first);
@@ -112,14 +112,14 @@ describe('foldBatch properties', () => {
         );
         const applied = batch.filter((d) => appliedOffsets.has(d.record.offset));
         if (applied.length === 0) return;
-        const replay = foldBatch(applied, afterStates, afterTotals, ctx);
+        const replay = foldBatch(applied, foldInput(afterStates, afterTotals), ctx);
         expect(replay.states.size).toBe(0);
         expect(replay.totalsDelta.size).toBe(0);
         expect(replay.outputs).toEqual([]);
         expect(replay.counts.duplicates).toBe(applied.length);
 
         // The whole batch again: everything applied or skipped the first time is skipped now.
-        const whole = foldBatch(batch, afterStates, afterTotals, ctx);
+        const whole = foldBatch(batch, foldInput(afterStates, afterTotals), ctx);
         expect(whole.counts.duplicates).toBeGreaterThanOrEqual(
           first.counts.applied + first.counts.duplicates,
         );

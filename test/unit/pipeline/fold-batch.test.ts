@@ -11,6 +11,7 @@ import {
   cancelled,
   ctx,
   eventRecord,
+  foldInput,
   MAX_BYTES,
   paid,
   placed,
@@ -72,7 +73,7 @@ function json(record: DerivedRecord | undefined): unknown {
 }
 
 describe('foldBatch: a hand-written batch', () => {
-  const result = foldBatch(decodeAll(records), states, totals, ctx);
+  const result = foldBatch(decodeAll(records), foldInput(states, totals), ctx);
 
   it('reports the batch bounds and counts', () => {
     expect(result.partition).toBe(3);
@@ -84,6 +85,8 @@ describe('foldBatch: a hand-written batch', () => {
       duplicates: 1,
       anomalies: 1,
       deadLettered: 2,
+      held: 0,
+      late: 0,
     });
   });
 
@@ -218,8 +221,7 @@ describe('foldBatch: edges', () => {
         eventRecord(e2, { offset: 8 }),
         eventRecord(e2, { offset: 9 }),
       ]),
-      new Map(),
-      new Map(),
+      foldInput(),
       ctx,
     );
     expect(paidThenDup.outputs.map((o) => o.id)).toEqual([
@@ -238,8 +240,7 @@ describe('foldBatch: edges', () => {
         eventRecord(e2, { offset: 1 }),
         eventRecord(c1, { offset: 2 }),
       ]),
-      new Map(),
-      new Map([['USD', 42]]),
+      foldInput(new Map(), new Map([['USD', 42]])),
       ctx,
     );
     expect(result.totalsDelta.size).toBe(0);
@@ -257,12 +258,12 @@ describe('foldBatch: edges', () => {
       record,
       failure: { errorClass: 'schema', message: 'm'.repeat(5000) },
     };
-    const [dlt] = foldBatch([decoded], new Map(), new Map(), ctx).outputs;
+    const [dlt] = foldBatch([decoded], foldInput(), ctx).outputs;
     expect(dlt?.headers['sf-error-message']?.length).toBe(1000);
   });
 
   it('throws on an empty batch', () => {
-    expect(() => foldBatch([], new Map(), new Map(), ctx)).toThrow(/empty batch/);
+    expect(() => foldBatch([], foldInput(), ctx)).toThrow(/empty batch/);
   });
 
   it('throws on a batch that mixes partitions or goes back in offsets', () => {
@@ -270,8 +271,8 @@ describe('foldBatch: edges', () => {
       eventRecord(e1, { offset: 0 }),
       eventRecord(e2, { offset: 1, partition: 4 }),
     ]);
-    expect(() => foldBatch(mixed, new Map(), new Map(), ctx)).toThrow(/mixes/);
+    expect(() => foldBatch(mixed, foldInput(), ctx)).toThrow(/mixes/);
     const backwards = decodeAll([eventRecord(e1, { offset: 5 }), eventRecord(e2, { offset: 5 })]);
-    expect(() => foldBatch(backwards, new Map(), new Map(), ctx)).toThrow(/offset 5 follows 5/);
+    expect(() => foldBatch(backwards, foldInput(), ctx)).toThrow(/offset 5 follows 5/);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, keysTouched } from '../../../src/pipeline/index.js';
+import {
+  decodeRecord,
+  keysTouched,
+  type Decoded,
+  type OrderEvent,
+} from '../../../src/pipeline/index.js';
 import { cancelled, eventRecord, MAX_BYTES, paid, placed, rawRecord } from './fixtures.js';
+
+/** What the worker passes: the events of the records that decoded. */
+const eventsOf = (decoded: readonly Decoded[]): OrderEvent[] =>
+  decoded.flatMap((d) => (d.ok ? [d.event] : []));
 
 describe('keysTouched', () => {
   it('lists distinct orderIds of decodable events in first-seen order', () => {
@@ -12,10 +21,10 @@ describe('keysTouched', () => {
       eventRecord(cancelled({ eventId: 'e-4', orderId: 'o-3' })),
       eventRecord(paid({ eventId: 'e-5', orderId: 'o-1' })),
     ].map((r, offset) => decodeRecord({ ...r, offset }, MAX_BYTES));
-    expect(keysTouched(decoded)).toEqual(['o-2', 'o-1', 'o-3']);
+    expect(keysTouched(eventsOf(decoded))).toEqual(['o-2', 'o-1', 'o-3']);
   });
 
   it('is empty when nothing decodes', () => {
-    expect(keysTouched([decodeRecord(rawRecord(null), MAX_BYTES)])).toEqual([]);
+    expect(keysTouched(eventsOf([decodeRecord(rawRecord(null), MAX_BYTES)]))).toEqual([]);
   });
 });

@@ -44,12 +44,13 @@ describe('reference and worker pipeline agree on simulated streams', () => {
     for (const r of records) model.apply(r);
     const batch = foldBatch(
       records.map((r) => decodeRecord(r, MAX_VALUE_BYTES)),
-      new Map(),
-      new Map(),
+      { states: new Map(), aggregates: new Map(), totals: new Map(), parked: new Map() },
       {
+        sourceTopic: TOPIC,
         outputs: { status: 's', revenue: 'r', anomalies: 'a', deadLetter: 'd' },
         workerVersion: 'test',
         now: 0,
+        aggregators: [],
       },
     );
     const expected = model.orders.get(0)!;

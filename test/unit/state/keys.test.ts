@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { shardKeys, topologyKeys } from '../../../src/state/keys.js';
+import {
+  allShardKeys,
+  COMMIT_HASHES,
+  namespaceOf,
+  shardKeys,
+  topologyKeys,
+} from '../../../src/state/keys.js';
 
 /** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
 function hashTag(key: string): string {
@@ -10,7 +16,7 @@ function hashTag(key: string): string {
 
 describe('shardKeys', () => {
   const keys = shardKeys('sf', 'orders', 3);
-  const all = [keys.epoch, keys.applied, keys.totals, keys.outbox, keys.states];
+  const all = allShardKeys(keys);
 
   it('puts every key of a shard in one Redis Cluster hash slot', () => {
     expect(new Set(all.map(hashTag))).toEqual(new Set(['orders:3']));
@@ -30,5 +36,41 @@ describe('shardKeys', () => {
       shardKeys('t1', 'orders', 3),
     ];
     for (const o of other) expect(o.applied).not.toBe(keys.applied);
+  });
+});
+
+describe('allShardKeys', () => {
+  it('lists epoch, applied, outbox and every hash a commit writes, each once', () => {
+    const keys = shardKeys('sf', 'orders', 3);
+    const all = allShardKeys(keys);
+    expect(all).toEqual([
+      'sf:{orders:3}:epoch',
+      'sf:{orders:3}:applied',
+      'sf:{orders:3}:outbox',
+      'sf:{orders:3}:states',
+      'sf:{orders:3}:totals',
+      'sf:{orders:3}:agg',
+      'sf:{orders:3}:win-open',
+      'sf:{orders:3}:win-closed',
+      'sf:{orders:3}:clock',
+      'sf:{orders:3}:parked',
+      'sf:{orders:3}:unpark',
+    ]);
+    expect(all).toHaveLength(3 + COMMIT_HASHES.length);
+  });
+});
+
+describe('generations', () => {
+  it('generation 0 keeps the bare name; later ones tag `<name>@<generation>`', () => {
+    expect(namespaceOf('orders', 0)).toBe('orders');
+    expect(namespaceOf('orders', 2)).toBe('orders@2');
+    const rebuilt = shardKeys('sf', 'orders', 3, 2);
+    expect(rebuilt.applied).toBe('sf:{orders@2:3}:applied');
+    expect(new Set(allShardKeys(rebuilt).map(hashTag))).toEqual(new Set(['orders@2:3']));
+    expect(shardKeys('sf', 'orders', 3, 0)).toEqual(shardKeys('sf', 'orders', 3));
+  });
+
+  it('keeps the generation pointer outside any shard', () => {
+    expect(topologyKeys('sf', 'orders').generation).toBe('sf:orders:generation');
   });
 });

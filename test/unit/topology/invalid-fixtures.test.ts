@@ -24,7 +24,8 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
     [
       {
         path: 'foo',
-        expected: 'one of the fields name, description, source, event, outputs',
+        expected:
+          'one of the fields name, description, source, event, aggregates, windows, parking, outputs',
         got: 'unknown field `foo`',
       },
     ],
@@ -127,6 +128,62 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
     ],
   ],
   ['root-is-list.yaml', [{ path: '(root)', expected: 'mapping', got: 'a list of 1 item' }]],
+  [
+    'window-size-bad-duration.yaml',
+    [
+      {
+        path: 'windows.sizes.1',
+        expected: 'a duration such as 500ms, 30s, 1m, 1h or 1d',
+        got: '"5 minutes"',
+      },
+    ],
+  ],
+  [
+    'window-size-too-small.yaml',
+    [{ path: 'windows.sizes.0', expected: 'a window size from 1s to 7d', got: '"500ms"' }],
+  ],
+  [
+    'window-sizes-equal.yaml',
+    [
+      {
+        path: 'windows.sizes',
+        expected: 'window sizes that differ from each other',
+        got: 'a list of 2 items',
+      },
+    ],
+  ],
+  [
+    'window-grace-too-long.yaml',
+    [{ path: 'windows.grace', expected: 'a grace period from 0s to 1d', got: '"2d"' }],
+  ],
+  [
+    'windows-without-late.yaml',
+    [
+      {
+        path: 'outputs.late',
+        expected: 'a topic name (the topology has windows)',
+        got: 'nothing',
+      },
+    ],
+  ],
+  [
+    'unknown-aggregate.yaml',
+    [{ path: 'aggregates.0', expected: '"customer-value"', got: 'string "customer-values"' }],
+  ],
+  [
+    'aggregates-without-output.yaml',
+    [
+      {
+        path: 'outputs.aggregates',
+        expected: 'a topic name (the topology has aggregates)',
+        got: 'nothing',
+      },
+    ],
+  ],
+  [
+    'parking-max-attempts-zero.yaml',
+    [{ path: 'parking.maxAttempts', expected: 'at least 1', got: '0' }],
+  ],
   [
     'several-problems.yaml',
     [

@@ -105,6 +105,103 @@ describe('loadTopology', () => {
     expect(issue?.message).toMatch(/got "x+…" \(501 characters\)$/);
   });
 
+  it('leaves out windows and aggregates by default, and parks after 3 attempts', () => {
+    const t = compileTopology(minimal, 'inline');
+    expect(t.windows).toBeUndefined();
+    expect(t.aggregates).toEqual([]);
+    expect(t.aggregators).toEqual([]);
+    expect(t.parking).toEqual({ maxAttempts: 3 });
+  });
+
+  it('needs no status, revenue or anomalies topic: only the dead-letter topic', () => {
+    const t = compileTopology({ ...minimal, outputs: { deadLetter: 'd' } }, 'inline');
+    expect(t.outputs).toEqual({ deadLetter: 'd' });
+  });
+
+  it('compiles windows: sizes sorted by length with canonical labels, durations in ms', () => {
+    const t = compileTopology(
+      {
+        ...minimal,
+        windows: { sizes: ['1h', '120s', '90s', '1d'], grace: '10s', idleTimeout: '500ms' },
+        outputs: { ...minimal.outputs, windows: 'w', late: 'l' },
+      },
+      'inline',
+    );
+    expect(t.windows).toEqual({
+      sizes: [
+        { label: '90s', ms: 90_000 },
+        { label: '2m', ms: 120_000 },
+        { label: '1h', ms: 3_600_000 },
+        { label: '1d', ms: 86_400_000 },
+      ],
+      graceMs: 10_000,
+      idleTimeoutMs: 500,
+    });
+    expect(Object.isFrozen(t.windows)).toBe(true);
+    expect(t.outputs).toMatchObject({ windows: 'w', late: 'l' });
+  });
+
+  it('fills the windows defaults: no grace, 30s idle timeout', () => {
+    const t = compileTopology(
+      {
+        ...minimal,
+        windows: { sizes: ['1m'] },
+        outputs: { ...minimal.outputs, windows: 'w', late: 'l' },
+      },
+      'inline',
+    );
+    expect(t.windows).toEqual({
+      sizes: [{ label: '1m', ms: 60_000 }],
+      graceMs: 0,
+      idleTimeoutMs: 30_000,
+    });
+  });
+
+  it('resolves named aggregates to their aggregators and takes parking.maxAttempts', () => {
+    const t = compileTopology(
+      {
+        ...minimal,
+        aggregates: ['customer-value'],
+        parking: { maxAttempts: 5 },
+        outputs: { ...minimal.outputs, aggregates: 'agg' },
+      },
+      'inline',
+    );
+    expect(t.aggregates).toEqual(['customer-value']);
+    expect(t.aggregators.map((a) => a.name)).toEqual(['customer-value']);
+    expect(t.parking).toEqual({ maxAttempts: 5 });
+  });
+
+  it('reports a windows topic shared with another output, and both missing window outputs', () => {
+    const shared = {
+      ...minimal,
+      windows: { sizes: ['1m'] },
+      outputs: { ...minimal.outputs, windows: 'r', late: 'l' },
+    };
+    expect(issuesOf(() => compileTopology(shared, 'inline'))).toMatchObject([
+      { path: 'outputs.windows', got: '"r" (also outputs.revenue)' },
+    ]);
+    const missing = { ...minimal, windows: { sizes: ['1m'] } };
+    expect(issuesOf(() => compileTopology(missing, 'inline')).map((i) => i.path)).toEqual([
+      'outputs.windows',
+      'outputs.late',
+    ]);
+  });
+
+  it('refuses more than 8 window sizes and a parking limit above 100', () => {
+    const sizes = ['1s', '2s', '3s', '4s', '5s', '6s', '7s', '8s', '9s'];
+    const doc = {
+      ...minimal,
+      windows: { sizes },
+      parking: { maxAttempts: 101 },
+      outputs: { ...minimal.outputs, windows: 'w', late: 'l' },
+    };
+    expect(issuesOf(() => compileTopology(doc, 'inline'))).toMatchObject([
+      { path: 'windows.sizes', expected: 'at most 8 items' },
+      { path: 'parking.maxAttempts', expected: 'at most 100', got: '101' },
+    ]);
+  });
+
   // Files prettier cannot parse either, so they are written here rather than kept as fixtures.
   describe('YAML syntax errors', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'streamfold-topology-'));

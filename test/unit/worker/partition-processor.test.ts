@@ -2,7 +2,14 @@ import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Producer } from '../../../src/kafka/index.js';
-import type { BatchResult, DerivedRecord, SourceRecord } from '../../../src/pipeline/types.js';
+import {
+  ProcessingError,
+  type BatchResult,
+  type DerivedRecord,
+  type OrderEvent,
+  type ParkedEntry,
+  type SourceRecord,
+} from '../../../src/pipeline/index.js';
 import { OutboxRelay } from '../../../src/sinks/index.js';
 import type { CompiledTopology } from '../../../src/topology/index.js';
 import { CrashPoints, type CrashPoint } from '../../../src/worker/crash-points.js';
@@ -32,6 +39,9 @@ const topology: CompiledTopology = {
   source: { topic: TOPIC, group: 'orders-group', partitions: 4, replicationFactor: 1 },
   event: { schema: 'order-event/v1', maxValueBytes: MAX_BYTES },
   outputs: ctx.outputs,
+  aggregates: [],
+  aggregators: [],
+  parking: { maxAttempts: 3 },
 };
 
 interface Published {
@@ -107,7 +117,15 @@ interface Harness {
   rival(): PartitionProcessor;
 }
 
-function harness(opts: { pageSize?: number; crash?: (point: CrashPoint) => void } = {}): Harness {
+interface HarnessOptions {
+  pageSize?: number;
+  crash?: (point: CrashPoint) => void;
+  topology?: CompiledTopology;
+  beforeApply?: (event: OrderEvent) => void;
+  now?: () => number;
+}
+
+function harness(opts: HarnessOptions = {}): Harness {
   const timeline: string[] = [];
   const store = new FakeStateStore();
   const producer = new FakeProducer(timeline);
@@ -115,7 +133,7 @@ function harness(opts: { pageSize?: number; crash?: (point: CrashPoint) => void 
   const log = pino({ level: 'silent' });
   const make = (obs?: ProcessorObserver): PartitionProcessor =>
     new PartitionProcessor({
-      topology,
+      topology: opts.topology ?? topology,
       store,
       relay: new OutboxRelay(store, producer as unknown as Producer, opts.pageSize),
       log,
@@ -125,6 +143,8 @@ function harness(opts: { pageSize?: number; crash?: (point: CrashPoint) => void 
         opts.crash?.(point);
       },
       ...(obs ? { observer: obs } : {}),
+      ...(opts.beforeApply ? { beforeApply: opts.beforeApply } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
     });
   return { store, producer, observer, timeline, processor: make(observer), rival: () => make() };
 }
@@ -545,5 +565,267 @@ describe('PartitionProcessor crash points', () => {
     expect(await next.handleBatch(P, batch1())).toEqual({ kind: 'done', nextOffset: 3 });
     expect(h.producer.sfIds()).toEqual(batch1Ids);
     expect(h.store.shard(P).outbox).toEqual([]);
+  });
+});
+
+/** Fails the processing of the listed events while `on` is true. */
+function faults(...eventIds: string[]) {
+  const state = { on: true };
+  const beforeApply = (event: OrderEvent): void => {
+    if (state.on && eventIds.includes(event.eventId)) throw new Error(`boom ${event.eventId}`);
+  };
+  return { state, beforeApply };
+}
+
+const parkedIn = (h: Harness, key: string): ParkedEntry | undefined => {
+  const json = h.store.shard(P).parked.get(key);
+  return json === undefined ? undefined : (JSON.parse(json) as ParkedEntry);
+};
+
+// Offsets 3..4: a second payment for o-1 (held while o-1 is parked), o-3 placed.
+const batchAfterPark = (): SourceRecord[] => [
+  eventRecord(paid({ eventId: 'e4b', orderId: 'o-1', amountCents: 9998 }), { offset: 3 }),
+  eventRecord(placed({ eventId: 'e5b', orderId: 'o-3', totalCents: 10 }), { offset: 4 }),
+];
+
+describe('PartitionProcessor: events whose processing fails', () => {
+  const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+
+  it('below maxAttempts the batch fails (the source retries), writing nothing', async () => {
+    const fault = faults('e2');
+    const h = harness({ beforeApply: fault.beforeApply, now: () => NOW });
+
+    for (let attempt = 1; attempt < topology.parking.maxAttempts; attempt++) {
+      const error: unknown = await h.processor.handleBatch(P, batch1()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProcessingError);
+      expect(error).toMatchObject({ partition: P, offset: 1, key: 'o-1' });
+    }
+    expect(h.observer.failures).toEqual(['error', 'error']);
+    expect(h.store.shard(P).applied).toBe(-1);
+    expect(h.store.shard(P).states.size).toBe(0);
+    expect(h.store.calls.filter((c) => c.startsWith('commit'))).toEqual([]);
+    expect(h.producer.batches).toEqual([]);
+  });
+
+  it('a fault that passes before the limit leaves no trace', async () => {
+    const fault = faults('e2');
+    const h = harness({ beforeApply: fault.beforeApply });
+    await expect(h.processor.handleBatch(P, batch1())).rejects.toBeInstanceOf(ProcessingError);
+    fault.state.on = false;
+
+    expect(await h.processor.handleBatch(P, batch1())).toEqual({ kind: 'done', nextOffset: 3 });
+    expect(h.producer.sfIds()).toEqual(batch1Ids);
+    expect(h.store.shard(P).parked.size).toBe(0);
+    // The failure count starts over: a later fault at the same offset gets every attempt again.
+    expect(h.store.state(P, 'o-1')?.eventIds).toEqual(['e1', 'e2']);
+  });
+
+  it('at maxAttempts dead-letters the event, parks its key, and the partition flows on', async () => {
+    const fault = faults('e2');
+    const h = harness({ beforeApply: fault.beforeApply, now: () => NOW });
+    for (let attempt = 1; attempt < topology.parking.maxAttempts; attempt++) {
+      await expect(h.processor.handleBatch(P, batch1())).rejects.toBeInstanceOf(ProcessingError);
+    }
+
+    expect(await h.processor.handleBatch(P, batch1())).toEqual({ kind: 'done', nextOffset: 3 });
+
+    expect(h.store.shard(P).applied).toBe(2);
+    expect(h.store.state(P, 'o-1')?.eventIds).toEqual(['e1']);
+    expect(h.store.state(P, 'o-2')?.status).toBe('placed');
+    expect([...h.store.shard(P).totals]).toEqual([]);
+    expect(parkedIn(h, 'o-1')).toEqual({
+      key: 'o-1',
+      eventId: 'e2',
+      offset: 1,
+      reason: 'boom e2',
+      parkedAt: NOW,
+      held: [],
+    });
+    const outputs = h.observer.committedBatches[0]?.batch.outputs ?? [];
+    expect(outputs.map((o) => [o.topic, o.id])).toEqual([
+      ['order-status', `${TOPIC}/${P}/0/0`],
+      ['order-events-dlt', `${TOPIC}/${P}/1/0`],
+      ['order-status', `${TOPIC}/${P}/2/0`],
+    ]);
+    const published = h.producer.published();
+    expect(published.map((m) => m.headers['sf-id']).sort()).toEqual(outputs.map((o) => o.id));
+    const dlt = published.filter((m) => m.topic === 'order-events-dlt');
+    expect(dlt).toHaveLength(1);
+    expect(dlt[0]?.headers).toMatchObject({
+      'sf-error-class': 'processing',
+      'sf-error-message': 'boom e2',
+      'sf-source-offset': '1',
+      'sf-worker-version': '9.9.9',
+    });
+
+    // Later events of the parked key are held (in Redis too); the others are applied.
+    expect(await h.processor.handleBatch(P, batchAfterPark())).toEqual({
+      kind: 'done',
+      nextOffset: 5,
+    });
+    expect(h.store.shard(P).applied).toBe(4);
+    expect(h.store.state(P, 'o-3')?.status).toBe('placed');
+    expect(parkedIn(h, 'o-1')?.held.map((x) => [x.offset, x.event.eventId])).toEqual([[3, 'e4b']]);
+    expect(h.observer.committedBatches[1]?.batch.counts).toMatchObject({ held: 1, applied: 1 });
+  });
+
+  it('with maxAttempts 1 parks at the first failure', async () => {
+    const fault = faults('e2');
+    const h = harness({
+      topology: { ...topology, parking: { maxAttempts: 1 } },
+      beforeApply: fault.beforeApply,
+    });
+    expect(await h.processor.handleBatch(P, batch1())).toEqual({ kind: 'done', nextOffset: 3 });
+    expect([...h.store.shard(P).parked.keys()]).toEqual(['o-1']);
+  });
+
+  it('two failing events of different keys in one batch are both parked eventually', async () => {
+    const fault = faults('e2', 'e3');
+    const h = harness({
+      topology: { ...topology, parking: { maxAttempts: 1 } },
+      beforeApply: fault.beforeApply,
+    });
+    let outcome: unknown;
+    for (let attempt = 0; attempt < 10 && outcome === undefined; attempt++) {
+      outcome = await h.processor.handleBatch(P, batch1()).catch(() => undefined);
+    }
+    expect(outcome).toEqual({ kind: 'done', nextOffset: 3 });
+    expect([...h.store.shard(P).parked.keys()].sort()).toEqual(['o-1', 'o-2']);
+  });
+});
+
+describe('PartitionProcessor.tick', () => {
+  it('carries out an unpark request: held events applied in order, applied offset kept', async () => {
+    const fault = faults('e2');
+    const h = harness({
+      topology: { ...topology, parking: { maxAttempts: 1 } },
+      beforeApply: fault.beforeApply,
+    });
+    await h.processor.handleBatch(P, batch1());
+    await h.processor.handleBatch(P, batchAfterPark());
+    const published = h.producer.published().length;
+    fault.state.on = false;
+    h.store.requestUnpark(P, 'o-1');
+
+    await h.processor.tick();
+
+    const shard = h.store.shard(P);
+    expect(shard.applied).toBe(4);
+    expect(shard.parked.size).toBe(0);
+    expect(shard.unpark.size).toBe(0);
+    expect(h.store.state(P, 'o-1')).toMatchObject({
+      status: 'paid',
+      paidCents: 9998,
+      eventIds: ['e1', 'e4b'],
+    });
+    expect([...shard.totals]).toEqual([['USD', 9998]]);
+    // Ids of the held event's source position, in the numbering of replays.
+    expect(h.producer.sfIds().slice(published)).toEqual([
+      `${TOPIC}/${P}/3/u0`,
+      `${TOPIC}/${P}/3/u1`,
+    ]);
+    const unparked = h.observer.committedBatches.at(-1);
+    expect(unparked?.records).toEqual([]);
+    expect(unparked?.batch).toMatchObject({
+      firstOffset: 3,
+      lastOffset: 4,
+      unparked: ['o-1'],
+      counts: { records: 1, applied: 1, held: 0 },
+    });
+
+    // The request is gone: another tick commits nothing.
+    const commits = h.store.calls.filter((c) => c.startsWith('commit')).length;
+    await h.processor.tick();
+    expect(h.store.calls.filter((c) => c.startsWith('commit')).length).toBe(commits);
+  });
+
+  it('clears a request for a key that is not parked, without touching anything else', async () => {
+    const h = harness();
+    await h.processor.handleBatch(P, batch1());
+    h.store.requestUnpark(P, 'o-unknown');
+    const published = h.producer.batches.length;
+
+    await h.processor.tick();
+
+    expect(h.store.shard(P).unpark.size).toBe(0);
+    expect(h.store.shard(P).applied).toBe(2);
+    expect(h.producer.batches.length).toBe(published);
+  });
+
+  describe('idle windows', () => {
+    const MIN = 60_000;
+    const H = Date.UTC(2025, 0, 1, 10, 0, 0);
+    const windowed: CompiledTopology = {
+      ...topology,
+      outputs: { ...topology.outputs, windows: 'revenue-windows', late: 'revenue-late' },
+      windows: { sizes: [{ label: '1m', ms: MIN }], graceMs: 0, idleTimeoutMs: 30_000 },
+    };
+    const revenue = (): SourceRecord[] => [
+      eventRecord(placed({ eventId: 'w1', orderId: 'o-1', totalCents: 700, timestamp: H }), {
+        offset: 0,
+      }),
+      eventRecord(paid({ eventId: 'w2', orderId: 'o-1', amountCents: 700, timestamp: H + 1_000 }), {
+        offset: 1,
+      }),
+    ];
+
+    it('closes the open windows once the partition is idle for the idle timeout', async () => {
+      const clock = { now: 1_000_000 };
+      const h = harness({ topology: windowed, now: () => clock.now });
+      await h.processor.handleBatch(P, revenue());
+      expect(h.store.shard(P).windowsOpen).toEqual(new Map([[`1m|${H}|USD`, 700]]));
+      expect(h.store.shard(P).clock.get('watermark')).toBe(String(H + 1_000));
+      const commits = () => h.store.calls.filter((c) => c.startsWith('commit')).length;
+
+      clock.now += 29_999;
+      await h.processor.tick();
+      expect(commits()).toBe(1);
+
+      clock.now += 1;
+      await h.processor.tick();
+
+      expect(commits()).toBe(2);
+      const shard = h.store.shard(P);
+      expect(shard.applied).toBe(1);
+      expect(shard.windowsOpen.size).toBe(0);
+      const result = {
+        partition: P,
+        size: '1m',
+        sizeMs: MIN,
+        start: H,
+        end: H + MIN,
+        totals: { USD: 700 },
+        closedBy: 'idle',
+      };
+      expect(shard.windowsClosed).toEqual(new Map([[`1m|${H}`, JSON.stringify(result)]]));
+      expect(shard.clock.get('frontier|1m')).toBe(String(H + MIN));
+      const window = h.producer.published().at(-1);
+      expect(window?.topic).toBe('revenue-windows');
+      expect(window?.headers['sf-id']).toBe(`${TOPIC}/${P}/window/1m/${H}`);
+      expect(JSON.parse(String(window?.value))).toEqual(result);
+
+      // Nothing is open any more: later ticks commit nothing.
+      clock.now += 60_000;
+      await h.processor.tick();
+      expect(commits()).toBe(2);
+    });
+
+    it('a new batch restarts the idle clock', async () => {
+      const clock = { now: 1_000_000 };
+      const h = harness({ topology: windowed, now: () => clock.now });
+      await h.processor.handleBatch(P, revenue());
+      clock.now += 20_000;
+      await h.processor.handleBatch(P, [
+        eventRecord(placed({ eventId: 'w3', orderId: 'o-2', totalCents: 1, timestamp: H + 2 }), {
+          offset: 2,
+        }),
+      ]);
+      clock.now += 20_000;
+      await h.processor.tick();
+      expect(h.store.shard(P).windowsOpen.size).toBe(1);
+      clock.now += 10_000;
+      await h.processor.tick();
+      expect(h.store.shard(P).windowsOpen.size).toBe(0);
+    });
   });
 });

@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 import type { RouteResponse } from '../../../src/http/index.js';
 import type { OrderState } from '../../../src/pipeline/types.js';
 import { StateReader } from '../../../src/state/index.js';
+import type { CompiledTopology } from '../../../src/topology/index.js';
 import { MAX_ORDER_ID_LENGTH, queryRoutes } from '../../../src/worker/query-routes.js';
+
+const topology: CompiledTopology = {
+  name: 'orders',
+  description: '',
+  file: 'test.yaml',
+  source: { topic: 'order-events', group: 'g', partitions: 3, replicationFactor: 1 },
+  event: { schema: 'order-event/v1', maxValueBytes: 65_536 },
+  outputs: { deadLetter: 'order-events-dlt' },
+  aggregates: [],
+  aggregators: [],
+  parking: { maxAttempts: 3 },
+};
 
 function order(orderId: string, overrides: Partial<OrderState> = {}): OrderState {
   return {
@@ -36,6 +49,15 @@ class FakeReader extends StateReader {
   constructor() {
     // No Redis: every method the routes call is overridden.
     super(undefined as unknown as Redis, 'sf', 'orders');
+  }
+
+  /** One generation that never switches: the routes' live-generation checks always agree. */
+  override liveGeneration(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  override at(): StateReader {
+    return this;
   }
 
   override partitions(): Promise<number[]> {
@@ -87,7 +109,7 @@ function fixture(): FakeReader {
 }
 
 async function get(reader: StateReader | undefined, path: string): Promise<RouteResponse> {
-  const routes = queryRoutes(() => reader);
+  const routes = queryRoutes(() => reader, topology);
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (route.method === 'GET' && match) {

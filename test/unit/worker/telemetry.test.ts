@@ -21,6 +21,9 @@ const topology: CompiledTopology = {
   source: { topic: SOURCE, group: GROUP, partitions: 4, replicationFactor: 1 },
   event: { schema: 'order-event/v1', maxValueBytes: 65536 },
   outputs,
+  aggregates: [],
+  aggregators: [],
+  parking: { maxAttempts: 3 },
 };
 
 interface Sample {
@@ -84,6 +87,9 @@ function committedBatch(): BatchResult {
     lastOffset: 19,
     states: new Map(),
     totalsDelta: new Map([['USD', 1200]]),
+    aggregates: new Map(),
+    parked: { next: new Map(), changed: new Map(), removed: [] },
+    unparked: [],
     outputs: [
       derived(outputs.status, id(10)),
       derived(outputs.status, id(11)),
@@ -95,7 +101,15 @@ function committedBatch(): BatchResult {
       derived(outputs.status, id(19)),
       derived(outputs.revenue, id(19, 1)),
     ],
-    counts: { records: 10, applied: 5, duplicates: 2, anomalies: 1, deadLettered: 2 },
+    counts: {
+      records: 10,
+      applied: 5,
+      duplicates: 2,
+      anomalies: 1,
+      deadLettered: 2,
+      held: 0,
+      late: 0,
+    },
   };
 }
 
@@ -111,7 +125,7 @@ describe('WorkerTelemetry', () => {
   });
 
   it('zeroes the known series of the source and output topics at start', async () => {
-    for (const result of ['applied', 'duplicate', 'anomaly', 'dead_lettered']) {
+    for (const result of ['applied', 'duplicate', 'anomaly', 'dead_lettered', 'held']) {
       expect(
         await value(metrics, 'streamfold_records_processed_total', { topic: SOURCE, result }),
       ).toBe(0);
@@ -133,11 +147,37 @@ describe('WorkerTelemetry', () => {
     expect(await processed('duplicate')).toBe(4);
     expect(await processed('anomaly')).toBe(2);
     expect(await processed('dead_lettered')).toBe(4);
+    expect(await processed('held')).toBe(0);
     // No series under any other topic (e.g. an output topic).
     const topics = (await samples(metrics, 'streamfold_records_processed_total')).map(
       (s) => s.labels.topic,
     );
     expect(new Set(topics)).toEqual(new Set([SOURCE]));
+  });
+
+  it('counts held events, and a processing dead letter under reason processing', async () => {
+    const batch = committedBatch();
+    batch.counts = { ...batch.counts, records: 12, held: 2 };
+    batch.outputs.push(
+      derived(outputs.deadLetter, `${SOURCE}/2/19/2`, { 'sf-error-class': 'processing' }),
+    );
+    telemetry.committed(batch, [sourceRecord(10)]);
+
+    expect(
+      await value(metrics, 'streamfold_records_processed_total', { topic: SOURCE, result: 'held' }),
+    ).toBe(2);
+    expect(
+      await value(metrics, 'streamfold_records_failed_total', {
+        topic: SOURCE,
+        reason: 'processing',
+      }),
+    ).toBe(1);
+    expect(
+      await value(metrics, 'streamfold_dead_letters_total', {
+        topic: SOURCE,
+        error_class: 'processing',
+      }),
+    ).toBe(1);
   });
 
   it('labels dead letters with the SOURCE topic and the error class, not the DLT topic', async () => {
@@ -213,6 +253,8 @@ describe('WorkerTelemetry', () => {
         duplicates: 2,
         anomalies: 1,
         deadLettered: 2,
+        held: 0,
+        late: 0,
         published: 9,
       },
     ]);
