@@ -124,6 +124,16 @@ export class BatchFolder {
       this.observeWindows(event, record, undefined, nextId);
       return;
     }
+    if (this.input.failed?.has(record.offset) === true) {
+      this.park(
+        event,
+        record,
+        new Error('processing failed for good (replayed dead letter)'),
+        nextId,
+      );
+      this.observeWindows(event, record, undefined, nextId);
+      return;
+    }
     let step: ReturnType<typeof this.process>;
     try {
       step = this.process(event);
@@ -294,6 +304,7 @@ export class BatchFolder {
         : {}),
       parked: { next: this.parked, changed: this.parkedChanged, removed: this.parkedRemoved },
       unparked: this.unparked,
+      ...(this.replaying ? { unparkedAt: lastOffset } : {}),
       outputs: this.outputs,
       counts: this.counts,
     };

@@ -75,7 +75,17 @@ export interface DeadLetterContext {
   now: number;
 }
 
-/** Original key and value bytes untouched, so the record can be replayed once fixed. */
+/**
+ * A dead letter keeps at most this much of the original value: a value near the broker's message
+ * size limit plus the error headers would not fit in a record, and the partition would stall on a
+ * dead letter it can never publish.
+ */
+export const MAX_DEAD_LETTER_VALUE_BYTES = 256 * 1024;
+
+/**
+ * Original key and value bytes untouched, so the record can be replayed once fixed; a value over
+ * MAX_DEAD_LETTER_VALUE_BYTES is cut to that and marked with `sf-value-truncated: <size>`.
+ */
 export function deadLetterRecord(
   id: string,
   topic: string,
@@ -83,15 +93,24 @@ export function deadLetterRecord(
   failure: DecodeFailure,
   ctx: DeadLetterContext,
 ): DerivedRecord {
-  return derived(id, topic, source.key, source.value ?? Buffer.alloc(0), {
-    [SfHeaders.ERROR_CLASS]: failure.errorClass,
-    [SfHeaders.ERROR_MESSAGE]: capMessage(failure.message),
-    [SfHeaders.SOURCE_TOPIC]: source.topic,
-    [SfHeaders.SOURCE_PARTITION]: String(source.partition),
-    [SfHeaders.SOURCE_OFFSET]: String(source.offset),
-    [SfHeaders.FAILED_AT]: new Date(ctx.now).toISOString(),
-    [SfHeaders.WORKER_VERSION]: ctx.workerVersion,
-  });
+  const value = source.value ?? Buffer.alloc(0);
+  const truncated = value.length > MAX_DEAD_LETTER_VALUE_BYTES;
+  return derived(
+    id,
+    topic,
+    source.key,
+    truncated ? value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES) : value,
+    {
+      ...(truncated ? { [SfHeaders.VALUE_TRUNCATED]: String(value.length) } : {}),
+      [SfHeaders.ERROR_CLASS]: failure.errorClass,
+      [SfHeaders.ERROR_MESSAGE]: capMessage(failure.message),
+      [SfHeaders.SOURCE_TOPIC]: source.topic,
+      [SfHeaders.SOURCE_PARTITION]: String(source.partition),
+      [SfHeaders.SOURCE_OFFSET]: String(source.offset),
+      [SfHeaders.FAILED_AT]: new Date(ctx.now).toISOString(),
+      [SfHeaders.WORKER_VERSION]: ctx.workerVersion,
+    },
+  );
 }
 
 export interface RevenueUpdate {

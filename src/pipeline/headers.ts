@@ -11,4 +11,6 @@ export const SfHeaders = {
   WINDOW_SIZE: 'sf-window-size',
   WINDOW_START: 'sf-window-start',
   WATERMARK: 'sf-watermark',
+  /** On a dead letter whose value was cut: the original value's size in bytes. */
+  VALUE_TRUNCATED: 'sf-value-truncated',
 } as const;

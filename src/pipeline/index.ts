@@ -3,6 +3,7 @@ export { decodeRecord, DecodeErrorClasses, type DecodeErrorClass } from './decod
 export {
   anomalyRecord,
   deadLetterRecord,
+  MAX_DEAD_LETTER_VALUE_BYTES,
   derivedId,
   aggregateRecord,
   lateRecord,
@@ -40,6 +41,7 @@ export {
   EMPTY_WINDOWS,
   idleCloseOffsets,
   splitField,
+  unparkLog,
   windowField,
   WindowFold,
   type ClosedBy,

@@ -144,6 +144,11 @@ export interface FoldInput {
   parked: ReadonlyMap<string, ParkedEntry>;
   /** Offsets whose processing failed too often: dead-letter them and park their key. */
   poisoned?: ReadonlySet<number>;
+  /**
+   * Offsets known to have failed for good (a rebuild replays the live generation's dead letters):
+   * dead-letter them and park their key without processing them.
+   */
+  failed?: ReadonlySet<number>;
 }
 
 export interface BatchCounts {
@@ -179,6 +184,8 @@ export interface BatchResult {
   };
   /** Unpark requests this batch carried out. */
   unparked: string[];
+  /** For an unpark batch: the applied offset it happened at (logged for rebuilds). */
+  unparkedAt?: number;
   /** Status, anomaly, dead-letter, window, late and aggregate records, in offset order. */
   outputs: DerivedRecord[];
   counts: BatchCounts;

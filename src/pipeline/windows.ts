@@ -65,7 +65,23 @@ export const ClockFields = {
   frontier: (label: string) => `frontier|${label}`,
   /** An idle close after this applied offset: a rebuild replays it at the same place. */
   idleClose: (offset: number) => `idle|${offset}`,
+  /** An unpark of this key after this applied offset: a rebuild replays it at the same place. */
+  unpark: (offset: number, key: string) => `unpark|${offset}|${key}`,
 } as const;
+
+/** Keys unparked after each applied offset, ascending by offset. */
+export function unparkLog(
+  clock: Readonly<Record<string, string>>,
+): { offset: number; key: string }[] {
+  return Object.keys(clock)
+    .filter((field) => field.startsWith('unpark|'))
+    .map((field) => {
+      const rest = field.slice('unpark|'.length);
+      const bar = rest.indexOf('|');
+      return { offset: Number(rest.slice(0, bar)), key: rest.slice(bar + 1) };
+    })
+    .sort((a, b) => a.offset - b.offset);
+}
 
 /** Applied offsets after which the shard's windows were closed for idleness, ascending. */
 export function idleCloseOffsets(clock: Readonly<Record<string, string>>): number[] {

@@ -8,7 +8,12 @@
 import type { ConnectionConfig } from '../config/index.js';
 import { readTopic, type TopicRecord } from '../kafka/read-topic.js';
 import type { Logger } from '../logger.js';
-import { idleCloseOffsets, type SourceRecord } from '../pipeline/index.js';
+import {
+  idleCloseOffsets,
+  PROCESSING_ERROR_CLASS,
+  unparkLog,
+  type SourceRecord,
+} from '../pipeline/index.js';
 import {
   connectRedis,
   createRedis,
@@ -86,11 +91,14 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
     log,
     workerVersion: 'rebuild',
     crash: () => undefined,
+    // Events the live generation dead-lettered as processing failures park their keys here too;
+    // the live unparks are replayed from the shards' log.
+    knownFailures: await processingFailures(conn, log, topology),
   });
 
-  // The live worker closes a quiet partition's windows on wall-clock time; each close is logged
-  // with the applied offset it happened at, and replayed here at the same place.
-  const idle = new IdleCloses(processor, live, partitions);
+  // The live worker closes a quiet partition's windows on wall-clock time and unparks keys when an
+  // operator asks; each is logged with the applied offset it happened at, and replayed here.
+  const idle = new ReplayLog(processor, live, partitions);
 
   /** Reads each partition from where the rebuild stands up to the live applied offset. */
   const catchUp = async (phase: RebuildPhase): Promise<number> => {
@@ -234,10 +242,16 @@ function sourceRecord(topology: CompiledTopology, r: TopicRecord): SourceRecord 
   };
 }
 
-/** The live generation's idle closes, replayed after the same applied offsets. */
-class IdleCloses {
-  private readonly pending = new Map<number, Set<number>>();
-  private readonly done = new Map<number, Set<number>>();
+/** What the live generation did between records, on wall-clock time or by an operator. */
+type LoggedAction = { kind: 'unpark'; key: string } | { kind: 'idle' };
+
+/**
+ * The live generation's unparks and idle closes, replayed after the same applied offsets (in the
+ * order a tick does them: unparks first).
+ */
+class ReplayLog {
+  private readonly pending = new Map<number, Map<number, LoggedAction[]>>();
+  private readonly done = new Set<string>();
 
   constructor(
     private readonly processor: PartitionProcessor,
@@ -245,17 +259,23 @@ class IdleCloses {
     private readonly partitions: readonly number[],
   ) {}
 
-  /** Re-reads the live log; closes at once where the rebuild already stands at a logged offset. */
+  /** Re-reads the live log; acts at once where the rebuild already stands at a logged offset. */
   async refresh(rebuiltApplied: ReadonlyMap<number, number>): Promise<void> {
     const clocks = await this.live.hashPerShard(this.partitions, 'clock');
     for (const [p, clock] of clocks) {
-      const done = this.done.get(p) ?? new Set<number>();
-      this.pending.set(p, new Set(idleCloseOffsets(clock).filter((o) => !done.has(o))));
+      const byOffset = new Map<number, LoggedAction[]>();
+      const add = (offset: number, action: LoggedAction) => {
+        if (this.done.has(actionId(p, offset, action))) return;
+        byOffset.set(offset, [...(byOffset.get(offset) ?? []), action]);
+      };
+      for (const { offset, key } of unparkLog(clock)) add(offset, { kind: 'unpark', key });
+      for (const offset of idleCloseOffsets(clock)) add(offset, { kind: 'idle' });
+      this.pending.set(p, byOffset);
       await this.after(p, rebuiltApplied.get(p) ?? -1);
     }
   }
 
-  /** Cuts a batch after every record at which an idle close is due. */
+  /** Cuts a batch after every record at which something is due. */
   split(partition: number, batch: readonly TopicRecord[]): TopicRecord[][] {
     const due = this.pending.get(partition);
     const segments: TopicRecord[][] = [];
@@ -272,10 +292,39 @@ class IdleCloses {
   }
 
   async after(partition: number, offset: number): Promise<void> {
-    if (this.pending.get(partition)?.delete(offset) !== true) return;
-    await this.processor.closeIdleWindows(partition);
-    let done = this.done.get(partition);
-    if (done === undefined) this.done.set(partition, (done = new Set()));
-    done.add(offset);
+    const actions = this.pending.get(partition)?.get(offset);
+    if (actions === undefined) return;
+    this.pending.get(partition)?.delete(offset);
+    for (const action of actions) {
+      if (action.kind === 'unpark') await this.processor.unparkNow(partition, action.key);
+      else await this.processor.closeIdleWindows(partition);
+      this.done.add(actionId(partition, offset, action));
+    }
   }
+}
+
+function actionId(partition: number, offset: number, action: LoggedAction): string {
+  return `${partition}/${offset}/${action.kind === 'unpark' ? `unpark/${action.key}` : 'idle'}`;
+}
+
+/** Input positions the dead-letter topic names as processing failures, per partition. */
+async function processingFailures(
+  conn: ConnectionConfig,
+  log: Logger,
+  topology: CompiledTopology,
+): Promise<Map<number, Set<number>>> {
+  const failures = new Map<number, Set<number>>();
+  await readTopic(conn, log, topology.outputs.deadLetter, {
+    timeoutMs: 600_000,
+    onRecord: (r) => {
+      if (r.headers['sf-error-class'] !== PROCESSING_ERROR_CLASS) return;
+      const p = Number(r.headers['sf-source-partition']);
+      const offset = Number(r.headers['sf-source-offset']);
+      if (!Number.isSafeInteger(p) || !Number.isSafeInteger(offset)) return;
+      let set = failures.get(p);
+      if (set === undefined) failures.set(p, (set = new Set()));
+      set.add(offset);
+    },
+  });
+  return failures;
 }

@@ -59,5 +59,14 @@ export function commitOperations(batch: BatchResult): { count: number; args: Scr
   ops.add('H', 'parked', parked, 2);
   ops.add('D', 'parked', batch.parked.removed, 1);
   ops.add('D', 'unpark', batch.unparked, 1);
+  const unparkedAt = batch.unparkedAt;
+  if (unparkedAt !== undefined) {
+    ops.add(
+      'H',
+      'clock',
+      batch.parked.removed.flatMap((key) => [ClockFields.unpark(unparkedAt, key), 1]),
+      2,
+    );
+  }
   return { count: ops.count, args: ops.args };
 }

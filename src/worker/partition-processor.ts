@@ -43,7 +43,11 @@ export interface PartitionProcessorOptions {
   beforeApply?: (event: OrderEvent) => void;
   /** Wall clock; a parameter so tests can move it. */
   now?: () => number;
+  /** Per partition, offsets known to have failed for good: a rebuild replays those dead letters. */
+  knownFailures?: ReadonlyMap<number, ReadonlySet<number>>;
 }
+
+const NO_OFFSETS: ReadonlySet<number> = new Set();
 
 type Committed = { kind: 'committed'; batch: BatchResult } | { kind: 'fenced' } | { kind: 'stale' };
 
@@ -153,9 +157,10 @@ export class PartitionProcessor implements PartitionHandler {
       this.failures.delete(partition);
       return this.commit(owned, batch, fresh);
     });
-    if (outcome.kind === 'fenced') return { kind: 'none' };
-    // Most likely our own commit landed but its reply was lost; acquire re-reads Redis.
-    if (outcome.kind === 'stale') return { kind: 'seek', offset: fresh[0]!.offset };
+    // Fenced: another owner (whose group assignment will revoke this one) or a rebuild's switch;
+    // stale: most likely our own commit landed but its reply was lost. Either way the batch is
+    // read again: the next acquire re-reads Redis and skips whatever is applied.
+    if (outcome.kind !== 'committed') return { kind: 'seek', offset: fresh[0]!.offset };
     this.opts.crash(CrashPoints.beforeKafkaCommit);
     return { kind: 'done', nextOffset: outcome.batch.lastOffset + 1 };
   }
@@ -211,6 +216,7 @@ export class PartitionProcessor implements PartitionHandler {
       windows: lease.windows,
       parked: lease.parked,
       poisoned,
+      failed: this.opts.knownFailures?.get(partition) ?? NO_OFFSETS,
     });
     try {
       return fold(input());
@@ -341,6 +347,13 @@ export class PartitionProcessor implements PartitionHandler {
     if (idleFor < spec.idleTimeoutMs) return;
     const closed = await this.idleClose(partition);
     this.opts.log.info({ partition, idleForMs: idleFor, closed }, 'idle partition: windows closed');
+  }
+
+  /** Unparks a key now (a rebuild replays the live generation's unparks this way). */
+  unparkNow(partition: number, key: string): Promise<void> {
+    return this.locks.run(partition, async () => {
+      await this.guarded(partition, (lease) => this.unpark(lease, key));
+    });
   }
 
   /**

@@ -334,7 +334,7 @@ describe('PartitionProcessor.handleBatch', () => {
     expect(h.store.shard(P).states.size).toBe(0);
   });
 
-  it('returns none when a rival fenced it, writes nothing, and re-acquires on the next batch', async () => {
+  it('seeks back to the batch when a rival fenced it, writes nothing, and re-acquires on the re-read', async () => {
     await h.processor.handleBatch(P, batch1());
     const rival = h.rival();
     expect(await rival.assigned([P])).toEqual(new Map([[P, 3]]));
@@ -344,14 +344,15 @@ describe('PartitionProcessor.handleBatch', () => {
 
     const fenced = await h.processor.handleBatch(P, batch2());
 
-    expect(fenced).toEqual({ kind: 'none' });
+    // The batch is read again (nothing is skipped); the re-read owns the shard anew.
+    expect(fenced).toEqual({ kind: 'seek', offset: 3 });
     expect(h.store.shard(P)).toEqual(before);
     expect(h.observer.failures).toEqual(['fenced']);
     expect(h.observer.committedBatches).toHaveLength(1);
     expect(h.producer.sfIds()).toEqual(batch1Ids);
     expect(h.timeline.slice(seen)).toEqual([`commitStarted:${P}`, 'commitFailed:fenced']);
 
-    // The lease was dropped: the next batch fences again (epoch 3) and commits.
+    // The lease was dropped: the re-read batch fences again (epoch 3) and commits.
     const retried = await h.processor.handleBatch(P, batch2());
 
     expect(retried).toEqual({ kind: 'done', nextOffset: 5 });
