@@ -121,7 +121,7 @@ const TOPOLOGY = 'orders';
 const sut: Contender = {
   id: 'sut',
   label: 'streamfold',
-  description: 'the worker process (`streamfold run`) on the default topology',
+  description: 'the worker process (`streamfold run`): lifecycle and revenue, as the peer computes',
   launch: async (ctx, workload, tag, statusConfig) => {
     const outputs = {
       status: `${tag}-status`,

@@ -294,3 +294,24 @@ describe('decodeRecord: prototype pollution', () => {
     expect(Object.getPrototypeOf(decoded.event.data)).toBe(Object.prototype);
   });
 });
+
+describe('decodeRecord against prototype pollution', () => {
+  const text = JSON.stringify(paid({ eventId: 'e-1', orderId: 'o-1' }));
+  const cases = {
+    'a top-level __proto__': text.replace('{', '{"__proto__":{"polluted":"yes"},'),
+    'a nested __proto__': text.replace('"data":{', '"data":{"__proto__":{"polluted":"yes"},'),
+    'constructor.prototype': text.replace(
+      '"data":{',
+      '"data":{"constructor":{"prototype":{"polluted":"yes"}},',
+    ),
+  };
+
+  for (const [name, value] of Object.entries(cases)) {
+    it(`dead-letters ${name} as a schema error and pollutes nothing`, () => {
+      const failure = failureOf(decode(rawRecord(value, { key: 'o-1' })));
+      expect(failure.errorClass).toBe(DecodeErrorClasses.SCHEMA);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    });
+  }
+});
