@@ -58,19 +58,26 @@ function notReady(): RouteResponse {
   return { status: 503, body: { error: 'state not connected yet' } };
 }
 
-async function getOrder(reader: StateReader, encodedId: string): Promise<RouteResponse> {
-  let orderId: string;
+/** An id from the path, or the 400 that refuses it before touching Redis. */
+function idFromPath(encoded: string, what: 'order' | 'customer'): string | RouteResponse {
+  let id: string;
   try {
-    orderId = decodeURIComponent(encodedId);
+    id = decodeURIComponent(encoded);
   } catch {
-    return { status: 400, body: { error: 'invalid order id encoding' } };
+    return { status: 400, body: { error: `invalid ${what} id encoding` } };
   }
-  if (orderId.length > MAX_ORDER_ID_LENGTH) {
+  if (id.length > MAX_ORDER_ID_LENGTH) {
     return {
       status: 400,
-      body: { error: `order id longer than ${MAX_ORDER_ID_LENGTH} characters` },
+      body: { error: `${what} id longer than ${MAX_ORDER_ID_LENGTH} characters` },
     };
   }
+  return id;
+}
+
+async function getOrder(reader: StateReader, encodedId: string): Promise<RouteResponse> {
+  const orderId = idFromPath(encodedId, 'order');
+  if (typeof orderId !== 'string') return orderId;
   const { value: found, applied } = await atAppliedOffsets(reader, (r) => queryOrder(r, orderId));
   if (found === undefined) return { status: 404, body: { error: 'not found' } };
   // Only the order's own shard: the other partitions say nothing about this answer.
@@ -85,18 +92,8 @@ async function getRevenue(reader: StateReader): Promise<RouteResponse> {
 }
 
 async function getCustomer(reader: StateReader, encodedId: string): Promise<RouteResponse> {
-  let customerId: string;
-  try {
-    customerId = decodeURIComponent(encodedId);
-  } catch {
-    return { status: 400, body: { error: 'invalid customer id encoding' } };
-  }
-  if (customerId.length > MAX_ORDER_ID_LENGTH) {
-    return {
-      status: 400,
-      body: { error: `customer id longer than ${MAX_ORDER_ID_LENGTH} characters` },
-    };
-  }
+  const customerId = idFromPath(encodedId, 'customer');
+  if (typeof customerId !== 'string') return customerId;
   const { value: found, applied } = await atAppliedOffsets(reader, (r) =>
     queryCustomer(r, customerId),
   );
