@@ -67,8 +67,14 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
   const generations = new Generations(redis, scripts, conn.statePrefix, topology.name);
   const from = await generations.live();
   const to = from + 1;
-  const partitions = Array.from({ length: topology.source.partitions }, (_, p) => p);
   const live = new StateReader(redis, conn.statePrefix, topology.name, from);
+  // The topology's partitions, and any other the live generation has state for.
+  const partitions = [
+    ...new Set([
+      ...Array.from({ length: topology.source.partitions }, (_, p) => p),
+      ...(await live.partitions()),
+    ]),
+  ].sort((a, b) => a - b);
   const rebuilt = live.at(to);
   const retired = new Set<number>();
   let records = 0;
@@ -98,7 +104,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
 
   // The live worker closes a quiet partition's windows on wall-clock time and unparks keys when an
   // operator asks; each is logged with the applied offset it happened at, and replayed here.
-  const idle = new ReplayLog(processor, live, partitions);
+  const replay = new ReplayLog(processor, live, partitions);
 
   /** Reads each partition from where the rebuild stands up to the live applied offset. */
   const catchUp = async (phase: RebuildPhase): Promise<number> => {
@@ -106,7 +112,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
       live.applied(partitions),
       rebuilt.applied(partitions),
     ]);
-    await idle.refresh(rebuiltApplied);
+    await replay.refresh(rebuiltApplied);
     const start = new Map<number, number>();
     const end = new Map<number, number>();
     let gap = 0;
@@ -127,13 +133,13 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
       end,
       timeoutMs: 3_600_000,
       onBatch: async (partition, batch) => {
-        for (const segment of idle.split(partition, batch)) {
+        for (const segment of replay.split(partition, batch)) {
           await applyBatch(
             processor,
             partition,
             segment.map((r) => sourceRecord(topology, r)),
           );
-          await idle.after(partition, segment.at(-1)!.offset);
+          await replay.after(partition, segment.at(-1)!.offset);
         }
         records += batch.length;
         progress(phase);
@@ -186,7 +192,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
       retired.add(p);
     }
     await catchUp('final');
-    await idle.refresh(await rebuilt.applied(partitions));
+    await replay.refresh(await rebuilt.applied(partitions));
     progress('diff');
     const diff = await diffGenerations(live, rebuilt, partitions);
     if (!diff.empty && opts.switchOnDiff !== true) {
