@@ -8,7 +8,8 @@ import {
 
 const help = {
   brokers: 'Kafka bootstrap servers, comma-separated',
-  redisUrl: 'Redis URL (redis:// or rediss://)',
+  redisUrl: 'Redis URL (redis:// or rediss://); credentials as rediss://user:password@host:port',
+  redisTlsCa: 'PEM CA bundle that signs the Redis server certificate (rediss:// only)',
   httpAddr: 'host:port for /metrics, /healthz and queries',
   statePrefix: 'namespace of every Redis key',
   logLevel: 'fatal|error|warn|info|debug|trace|silent',
@@ -21,7 +22,7 @@ export function withConnectionOptions(command: Command): Command {
     command.addOption(
       new Option(
         `${source.flag} <value>`,
-        `${help[key]} (env ${source.env}, default ${defaults[key]})`,
+        `${help[key]} (env ${source.env}, default ${defaults[key] === '' ? 'none' : defaults[key]})`,
       ),
     );
   }
@@ -31,6 +32,7 @@ export function withConnectionOptions(command: Command): Command {
 interface ConnectionFlags {
   brokers?: string;
   redis?: string;
+  redisTlsCa?: string;
   http?: string;
   statePrefix?: string;
   logLevel?: string;
@@ -41,6 +43,7 @@ export function connectionFrom(flags: ConnectionFlags): ConnectionConfig {
   return loadConnectionConfig({
     brokers: flags.brokers,
     redisUrl: flags.redis,
+    redisTlsCa: flags.redisTlsCa,
     httpAddr: flags.http,
     statePrefix: flags.statePrefix,
     logLevel: flags.logLevel,

@@ -51,9 +51,12 @@ export function loadConnectionConfig(flags: Flags = {}, env: Env = process.env):
   }
   const parsed = connectionSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError('flags and environment', toIssues(parsed.error));
+  const { redisTlsCa, ...rest } = parsed.data;
   return Object.freeze({
-    ...parsed.data,
+    ...rest,
     brokers: Object.freeze([...parsed.data.brokers]) as string[],
     kafka: Object.freeze({ ...parsed.data.kafka }),
+    // Absent, not undefined, for plain redis:// (the defaults are unchanged).
+    ...(redisTlsCa ? { redisTlsCa: Object.freeze({ ...redisTlsCa }) } : {}),
   });
 }

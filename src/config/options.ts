@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Where each setting comes from: a CLI flag overrides the environment variable. */
 export const settingSources = {
   brokers: { flag: '--brokers', env: 'KAFKA_BROKERS' },
   redisUrl: { flag: '--redis', env: 'REDIS_URL' },
+  redisTlsCa: { flag: '--redis-tls-ca', env: 'REDIS_TLS_CA_FILE' },
   httpAddr: { flag: '--http', env: 'HTTP_ADDR' },
   statePrefix: { flag: '--state-prefix', env: 'STATE_PREFIX' },
   logLevel: { flag: '--log-level', env: 'LOG_LEVEL' },
@@ -14,6 +16,8 @@ export type SettingName = keyof typeof settingSources;
 export const defaults = {
   brokers: '127.0.0.1:9092',
   redisUrl: 'redis://127.0.0.1:6379',
+  /** Empty: a rediss:// connection trusts the system's CA store. */
+  redisTlsCa: '',
   httpAddr: '127.0.0.1:9464',
   statePrefix: 'sf',
   logLevel: 'info',
@@ -35,30 +39,68 @@ const listenAddress = z
   .regex(hostPortPattern, { error: 'expected host:port', abort: true })
   .refine((s) => portOf(s) < 65536, 'port must be 0-65535');
 
-export const connectionSchema = z.object({
-  brokers: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter((b) => b.length > 0),
-    )
-    .pipe(z.array(hostPort).min(1, 'at least one broker (host:port)')),
-  redisUrl: z
-    .string()
-    .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
-    .refine((s) => URL.canParse(s), 'not a valid URL'),
-  httpAddr: listenAddress,
-  statePrefix: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9_.-]{1,64}$/,
-      '1-64 characters of letters, digits, "_", "." or "-" (no braces: they are hash tags)',
-    ),
-  logLevel: z.enum(logLevels),
-  /** librdkafka properties passed through from KAFKA_* variables (security settings etc.). */
-  kafka: z.record(z.string(), z.string()),
+/** A CA bundle for rediss://, read once at start: its path (for messages) and its PEM text. */
+export interface TlsCaBundle {
+  readonly file: string;
+  readonly pem: string;
+}
+
+const caBundle = z.string().transform((file, ctx): TlsCaBundle | undefined => {
+  if (file.trim() === '') return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    ctx.addIssue({ code: 'custom', message: `cannot read CA file ${file} (${code})` });
+    return z.NEVER;
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    ctx.addIssue({ code: 'custom', message: `${file} holds no PEM certificate` });
+    return z.NEVER;
+  }
+  return { file, pem };
 });
 
-export type ConnectionConfig = Readonly<z.output<typeof connectionSchema>>;
+export const connectionSchema = z
+  .object({
+    brokers: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter((b) => b.length > 0),
+      )
+      .pipe(z.array(hostPort).min(1, 'at least one broker (host:port)')),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+      .refine((s) => URL.canParse(s), 'not a valid URL'),
+    redisTlsCa: caBundle,
+    httpAddr: listenAddress,
+    statePrefix: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]{1,64}$/,
+        '1-64 characters of letters, digits, "_", "." or "-" (no braces: they are hash tags)',
+      ),
+    logLevel: z.enum(logLevels),
+    /** librdkafka properties passed through from KAFKA_* variables (security settings etc.). */
+    kafka: z.record(z.string(), z.string()),
+  })
+  .superRefine((c, ctx) => {
+    if (c.redisTlsCa !== undefined && !c.redisUrl.startsWith('rediss://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redisTlsCa'],
+        message: 'a CA file is only used with a rediss:// URL',
+      });
+    }
+  });
+
+type ParsedConnection = z.output<typeof connectionSchema>;
+
+export type ConnectionConfig = Readonly<
+  Omit<ParsedConnection, 'redisTlsCa'> & { redisTlsCa?: TlsCaBundle }
+>;

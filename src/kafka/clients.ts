@@ -23,24 +23,64 @@ export interface ClientOptions {
  * KafkaJS-compatible defaults (auto-commit on, auto topic creation on, other fetch sizes), so
  * every property that matters is set explicitly below, where plain properties win.
  */
-function kafka(log: Logger) {
+function kafka(log: Logger, seen: SecuritySeen) {
   // Brokers come from `bootstrap.servers`; the block's type insists on its own list.
-  const kafkaJS = { logger: kafkaLogger(log) } as KafkaJS.KafkaConfig;
+  const kafkaJS = {
+    logger: kafkaLogger(log, (message) => {
+      seen.failure = securityFailure(message) ?? seen.failure;
+    }),
+  } as KafkaJS.KafkaConfig;
   return new Kafka({ kafkaJS });
 }
 
+/** The last authentication or TLS failure librdkafka logged for one client. */
+interface SecuritySeen {
+  failure?: string;
+}
+
+const securityFailures = new WeakMap<object, SecuritySeen>();
+
+function remember<T extends object>(client: T, seen: SecuritySeen): T {
+  securityFailures.set(client, seen);
+  return client;
+}
+
+/**
+ * A librdkafka log line that says why no broker connection can work (bad credentials, an
+ * untrusted certificate), as a short reason; undefined for any other line. librdkafka only
+ * logs these and retries, so the request that finally fails reports a bare transport failure.
+ */
+export function securityFailure(message: string): string | undefined {
+  // "[thrd:…]: sasl_ssl://host:port/bootstrap: <reason> (after 309ms in state AUTH_REQ)"
+  const reason = message
+    .replace(/^\[thrd:[^\]]*\]:\s*/, '')
+    .replace(/^[a-z_]+:\/\/\S+:\s*/i, '')
+    .replace(/\s*\(after \d+ms in state [^)]*\)\s*$/, '');
+  if (/SASL authentication error|Authentication failed|SASL_AUTHENTICATION_FAILED/i.test(reason)) {
+    return `authentication failed (SASL): ${reason}`;
+  }
+  if (/SSL handshake failed|certificate verify failed|ssl\.ca\.location/i.test(reason)) {
+    return `TLS handshake failed: ${reason}`;
+  }
+  return undefined;
+}
+
 export function createProducer(conn: ConnectionConfig, log: Logger, opts: ClientOptions): Producer {
-  return kafka(log).producer({
-    ...commonProps(conn, opts.clientId),
-    'enable.idempotence': true,
-    acks: -1,
-    // Java's partitioner: the same key lands on the same partition as a Java producer's.
-    partitioner: 'murmur2_random',
-    'linger.ms': 1,
-    'compression.codec': 'lz4',
-    'allow.auto.create.topics': false,
-    ...opts.overrides,
-  });
+  const seen: SecuritySeen = {};
+  return remember(
+    kafka(log, seen).producer({
+      ...commonProps(conn, opts.clientId),
+      'enable.idempotence': true,
+      acks: -1,
+      // Java's partitioner: the same key lands on the same partition as a Java producer's.
+      partitioner: 'murmur2_random',
+      'linger.ms': 1,
+      'compression.codec': 'lz4',
+      'allow.auto.create.topics': false,
+      ...opts.overrides,
+    }),
+    seen,
+  );
 }
 
 export interface ConsumerOptions extends ClientOptions {
@@ -52,30 +92,43 @@ export function createConsumer(
   log: Logger,
   opts: ConsumerOptions,
 ): Consumer {
-  return kafka(log).consumer({
-    ...commonProps(conn, opts.clientId),
-    'group.id': opts.groupId,
-    // Offsets are committed by hand, only after Redis has applied the batch.
-    'enable.auto.commit': false,
-    'auto.offset.reset': 'earliest',
-    'allow.auto.create.topics': false,
-    'partition.assignment.strategy': 'cooperative-sticky',
-    'max.partition.fetch.bytes': 1048576,
-    'queued.max.messages.kbytes': 16384,
-    'max.poll.interval.ms': 300000,
-    'js.consumer.max.batch.size': 1000,
-    ...opts.overrides,
-  });
+  const seen: SecuritySeen = {};
+  return remember(
+    kafka(log, seen).consumer({
+      ...commonProps(conn, opts.clientId),
+      'group.id': opts.groupId,
+      // Offsets are committed by hand, only after Redis has applied the batch.
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'allow.auto.create.topics': false,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      'max.partition.fetch.bytes': 1048576,
+      'queued.max.messages.kbytes': 16384,
+      'max.poll.interval.ms': 300000,
+      'js.consumer.max.batch.size': 1000,
+      ...opts.overrides,
+    }),
+    seen,
+  );
 }
 
 export function createAdmin(conn: ConnectionConfig, log: Logger, opts: ClientOptions): Admin {
-  return kafka(log).admin({
-    ...commonProps(conn, opts.clientId),
-    ...opts.overrides,
-  });
+  const seen: SecuritySeen = {};
+  return remember(
+    kafka(log, seen).admin({
+      ...commonProps(conn, opts.clientId),
+      ...opts.overrides,
+    }),
+    seen,
+  );
 }
 
-/** Connects a client; a failure becomes a retriable SF_KAFKA_UNAVAILABLE naming the brokers. */
+/**
+ * Connects a client; a failure becomes a retriable SF_KAFKA_UNAVAILABLE naming the brokers. An
+ * admin client's connect does not reach a broker, so a metadata request proves it can. When
+ * librdkafka logged an authentication or TLS failure, that is the reason given (not retriable:
+ * retrying the same credentials or CA cannot help).
+ */
 export async function connectKafka<T extends { connect(): Promise<void> }>(
   client: T,
   conn: ConnectionConfig,
@@ -83,8 +136,25 @@ export async function connectKafka<T extends { connect(): Promise<void> }>(
 ): Promise<T> {
   try {
     await client.connect();
+    const probe = client as Partial<Pick<Admin, 'listTopics' | 'disconnect'>>;
+    if (typeof probe.listTopics === 'function') {
+      try {
+        await probe.listTopics();
+      } catch (error) {
+        await probe.disconnect?.().catch(() => undefined);
+        throw error;
+      }
+    }
     return client;
   } catch (cause) {
+    const security = securityFailures.get(client)?.failure;
+    if (security !== undefined) {
+      throw new StreamfoldError(
+        ErrorCodes.KAFKA_UNAVAILABLE,
+        `${what} could not connect to Kafka at ${conn.brokers.join(',')}: ${security}`,
+        { cause, retriable: false },
+      );
+    }
     const reason = cause instanceof Error ? cause.message : String(cause);
     // librdkafka rejects a bad property only when the client starts: name the variable.
     const property = /configuration property:? "([^"]+)"/.exec(reason)?.[1];

@@ -3,6 +3,7 @@ export {
   createAdmin,
   createConsumer,
   createProducer,
+  securityFailure,
   type Admin,
   type ClientOptions,
   type Consumer,

@@ -6,19 +6,27 @@ const levels = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 3, DEBUG: 4 } as const;
 
 /**
  * Routes the Kafka client's log lines (librdkafka's included) into pino, as structured records
- * with the client's facility, instead of console output.
+ * with the client's facility, instead of console output. `onError` sees every error line (the
+ * only place librdkafka reports authentication and TLS failures).
  */
-export function kafkaLogger(log: Logger): KafkaJS.Logger {
+export function kafkaLogger(
+  log: Logger,
+  onError: (message: string) => void = () => undefined,
+): KafkaJS.Logger {
   let level: number = levels.INFO;
   const write =
     (min: number, fn: (obj: object, msg: string) => void) =>
     (message: string, extra?: object): void => {
       if (level >= min) fn({ kafka: extra ?? {} }, message);
     };
+  const logError = write(levels.ERROR, (o, m) => log.error(o, m));
   const adapter: KafkaJS.Logger = {
     info: write(levels.INFO, (o, m) => log.info(o, m)),
     warn: write(levels.WARN, (o, m) => log.warn(o, m)),
-    error: write(levels.ERROR, (o, m) => log.error(o, m)),
+    error: (message, extra) => {
+      onError(message);
+      logError(message, extra);
+    },
     debug: write(levels.DEBUG, (o, m) => log.debug(o, m)),
     namespace: () => adapter,
     setLogLevel: (l: KafkaJS.logLevel) => {

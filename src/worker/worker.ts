@@ -14,6 +14,7 @@ import {
   StateReader,
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
+import type { StreamfoldError } from '../errors.js';
 import { crashHookFromEnv, faultHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { PartitionProcessor } from './partition-processor.js';
@@ -36,6 +37,11 @@ export interface WorkerOptions {
   tickMs?: number;
   /** Join, own and fence partitions, report lag, but process nothing until resumed. */
   startPaused?: boolean;
+  /**
+   * A fault retrying cannot fix (Redis refused a command: NOPERM). The worker is not ready
+   * from then on; the caller should stop it and exit non-zero.
+   */
+  onFatal?: (error: StreamfoldError) => void;
 }
 
 /** Wires source → processor → state store and outbox relay, and owns their lifecycle. */
@@ -48,6 +54,7 @@ export class Worker {
   private http: HttpServer | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private redisReady: () => boolean = () => false;
+  private fatal: StreamfoldError | undefined;
   readonly metrics: Metrics;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -60,7 +67,7 @@ export class Worker {
   readiness(): Readiness {
     const checks = {
       state: this.state === 'running' ? true : this.state,
-      redis: this.redisReady() ? true : 'not connected',
+      redis: this.fatal ? this.fatal.message : this.redisReady() ? true : 'not connected',
       kafka: this.source?.groupJoined ? true : 'group not joined',
     };
     return { ready: Object.values(checks).every((c) => c === true), checks };
@@ -99,7 +106,10 @@ export class Worker {
     log.info({ url: this.http.url }, 'http listening');
     const telemetry = new WorkerTelemetry(this.metrics, topology, this.opts.onBatch);
     const redis = await connectRedis(
-      createRedis(conn, { connectionName: `streamfold-${topology.name}` }),
+      createRedis(conn, {
+        connectionName: `streamfold-${topology.name}`,
+        onPermissionDenied: (error) => this.failed(error),
+      }),
     );
     this.store = new RedisStateStore({
       redis,
@@ -140,7 +150,17 @@ export class Worker {
     });
     await this.source.start();
     this.startTicking(processor);
-    this.moveTo('running');
+    // A fatal fault during start has begun a stop already.
+    if (this.state === 'starting') this.moveTo('running');
+  }
+
+  /** Not ready from now on, said once in the log; the caller decides to stop. */
+  private failed(error: StreamfoldError): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    // Not the error itself: its cause carries the refused command's arguments (batch data).
+    this.opts.log.error({ code: error.code }, error.message);
+    this.opts.onFatal?.(error);
   }
 
   /** Idle windows and unpark requests are handled between batches, on a timer. */

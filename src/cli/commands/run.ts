@@ -108,6 +108,7 @@ export function registerRun(program: Command): void {
     const log = createLogger(conn.logLevel, 'streamfold');
     await checkTopics(conn, topology, log);
     const progress = progressLogger(log);
+    let requestStop: (reason: NodeJS.Signals | 'fatal') => void = () => undefined;
     const worker = new Worker({
       conn,
       topology,
@@ -118,11 +119,15 @@ export function registerRun(program: Command): void {
       ...(flags.drainTimeoutMs ? { drainTimeoutMs: flags.drainTimeoutMs } : {}),
       onBatch: progress.onBatch,
       startPaused: flags.paused ?? false,
+      onFatal: () => {
+        process.exitCode = 1;
+        requestStop('fatal');
+      },
     });
 
     let stopping = false;
     const stopped = new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
+      const stop = (signal: NodeJS.Signals | 'fatal') => {
         if (stopping) {
           log.warn({ signal }, 'second signal: exiting now');
           hardExit();
@@ -147,6 +152,7 @@ export function registerRun(program: Command): void {
             resolve();
           });
       };
+      requestStop = stop;
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
