@@ -3,14 +3,13 @@
  * offset order and gathers everything the commit script will write. Pure: it copies what it
  * changes and never touches its inputs.
  */
-import { aggregateField, type AppliedTransition } from './aggregates/types.js';
+import { applyAggregates, NOT_LOADED } from './aggregates/apply.js';
+import type { AppliedTransition } from './aggregates/types.js';
 import {
-  aggregateRecord,
   anomalyRecord,
   deadLetterRecord,
   derivedId,
   lateRecord,
-  revenueRecord,
   statusRecord,
   windowRecord,
 } from './derived-records.js';
@@ -28,6 +27,8 @@ import type {
   ParkedEntry,
   SourceRecord,
 } from './types.js';
+import { batchRecords } from './batch-records.js';
+import { ParkedKeys } from './parked-keys.js';
 import { WindowFold, type WindowResult } from './windows.js';
 
 export const PROCESSING_ERROR_CLASS = 'processing';
@@ -38,9 +39,7 @@ export class BatchFolder {
   private readonly missing = new Set<string>();
   private readonly deltas = new Map<string, number>();
   private readonly outputs: DerivedRecord[] = [];
-  private readonly parked: Map<string, ParkedEntry>;
-  private readonly parkedChanged = new Map<string, ParkedEntry>();
-  private readonly parkedRemoved: string[] = [];
+  private readonly parked: ParkedKeys;
   private readonly unparked: string[] = [];
   private first: number | undefined;
   private idleClose = false;
@@ -63,7 +62,7 @@ export class BatchFolder {
     private readonly input: FoldInput,
     private readonly ctx: FoldContext,
   ) {
-    this.parked = new Map(input.parked);
+    this.parked = new ParkedKeys(input.parked);
     this.windows =
       ctx.windows && input.windows
         ? new WindowFold(ctx.windows, partition, input.windows)
@@ -80,7 +79,7 @@ export class BatchFolder {
       derivedId(record.topic, record.partition, record.offset, this.idNumber(n++));
     if (!item.ok) {
       this.counts.deadLettered += 1;
-      this.push(
+      this.outputs.push(
         deadLetterRecord(nextId(), this.ctx.outputs.deadLetter, record, item.failure, this.ctx),
       );
     } else {
@@ -98,9 +97,7 @@ export class BatchFolder {
   release(key: string): void {
     this.replaying = true;
     this.unparked.push(key);
-    if (!this.parked.delete(key)) return;
-    this.parkedChanged.delete(key);
-    this.parkedRemoved.push(key);
+    this.parked.release(key);
   }
 
   /** The partition has been quiet for the idle timeout: close every open window. */
@@ -114,13 +111,9 @@ export class BatchFolder {
 
   private addEvent(event: OrderEvent, record: SourceRecord, nextId: () => string): void {
     const key = event.orderId;
-    const parked = this.parked.get(key);
-    if (parked !== undefined) {
+    if (this.parked.isParked(key)) {
       this.counts.held += 1;
-      const held = { offset: record.offset, recordTimestamp: record.timestamp, event };
-      const entry = { ...parked, held: [...parked.held, held] };
-      this.parked.set(key, entry);
-      this.parkedChanged.set(key, entry);
+      this.parked.hold(key, { offset: record.offset, recordTimestamp: record.timestamp, event });
       this.observeWindows(event, record, undefined, nextId);
       return;
     }
@@ -153,7 +146,7 @@ export class BatchFolder {
     } else if (result.kind === 'anomaly') {
       this.counts.anomalies += 1;
       if (outputs.anomalies !== undefined) {
-        this.push(anomalyRecord(nextId(), outputs.anomalies, event, result.reason, record));
+        this.outputs.push(anomalyRecord(nextId(), outputs.anomalies, event, result.reason, record));
       }
     } else {
       this.counts.applied += 1;
@@ -171,7 +164,7 @@ export class BatchFolder {
           result.state.status,
           result.previousStatus,
         );
-        this.push(status);
+        this.outputs.push(status);
       }
     }
     const revenue = result.kind === 'applied' ? result.revenueDelta : undefined;
@@ -183,8 +176,7 @@ export class BatchFolder {
     this.ctx.beforeApply?.(event);
     const before = this.states.get(event.orderId) ?? this.input.states.get(event.orderId);
     const result = applyEvent(before, event);
-    const transitions = new Map<string, unknown>();
-    if (result.kind !== 'applied') return { result, transitions };
+    if (result.kind !== 'applied') return { result, transitions: new Map<string, unknown>() };
     const transition: AppliedTransition = {
       event,
       before,
@@ -192,14 +184,9 @@ export class BatchFolder {
       previousStatus: result.previousStatus,
       ...(result.revenueDelta ? { revenueDelta: result.revenueDelta } : {}),
     };
-    for (const aggregator of this.ctx.aggregators) {
-      const key = aggregator.keyOf(transition);
-      if (key === undefined) continue;
-      const field = aggregateField(aggregator.name, key);
-      const current = transitions.has(field) ? transitions.get(field) : this.aggregateState(field);
-      if (current === MISSING) continue;
-      transitions.set(field, aggregator.apply(current ?? aggregator.empty(key), transition));
-    }
+    const transitions = applyAggregates(this.ctx.aggregators, transition, (field) =>
+      this.aggregateState(field),
+    );
     return { result, transitions };
   }
 
@@ -207,7 +194,7 @@ export class BatchFolder {
     if (this.aggregates.has(field)) return this.aggregates.get(field);
     if (!this.input.aggregates.has(field)) {
       this.missing.add(field);
-      return MISSING;
+      return NOT_LOADED;
     }
     return this.input.aggregates.get(field) ?? undefined;
   }
@@ -221,7 +208,9 @@ export class BatchFolder {
     const message = error instanceof Error ? error.message : String(error);
     this.counts.deadLettered += 1;
     const failure = { errorClass: PROCESSING_ERROR_CLASS, message };
-    this.push(deadLetterRecord(nextId(), this.ctx.outputs.deadLetter, record, failure, this.ctx));
+    this.outputs.push(
+      deadLetterRecord(nextId(), this.ctx.outputs.deadLetter, record, failure, this.ctx),
+    );
     const entry: ParkedEntry = {
       key: event.orderId,
       eventId: event.eventId,
@@ -230,11 +219,7 @@ export class BatchFolder {
       parkedAt: this.ctx.now,
       held: [],
     };
-    this.parked.set(entry.key, entry);
-    this.parkedChanged.set(entry.key, entry);
-    // Parked again while being unparked: the entry must be written, not deleted after.
-    const removed = this.parkedRemoved.indexOf(entry.key);
-    if (removed >= 0) this.parkedRemoved.splice(removed, 1);
+    this.parked.park(entry);
   }
 
   private observeWindows(
@@ -252,7 +237,7 @@ export class BatchFolder {
       if (lateTopic === undefined) continue;
       const watermark = this.windows.watermarkNow;
       const context = { size: mark.size.label, windowStart: mark.start, watermark };
-      this.push(lateRecord(nextId(), lateTopic, record, context));
+      this.outputs.push(lateRecord(nextId(), lateTopic, record, context));
     }
     this.pushWindowResults(this.windows.closedSince(closedBefore));
   }
@@ -260,15 +245,8 @@ export class BatchFolder {
   private pushWindowResults(results: readonly WindowResult[]): void {
     const topic = this.ctx.outputs.windows;
     if (topic === undefined) return;
-    for (const result of results) {
-      // A window closes once per partition: its id needs no source offset.
-      const id = `${this.ctx.sourceTopic}/${result.partition}/window/${result.size}/${result.start}`;
-      this.push(windowRecord(id, topic, result));
-    }
-  }
-
-  private push(record: DerivedRecord): void {
-    this.outputs.push(record);
+    for (const result of results)
+      this.outputs.push(windowRecord(this.ctx.sourceTopic, topic, result));
   }
 
   /**
@@ -282,12 +260,26 @@ export class BatchFolder {
     const first = this.first;
     const lastOffset = applied ?? this.last?.record.offset;
     if (lastOffset === undefined) throw new Error('foldBatch: empty batch');
+    const changes = this.windows?.changes();
+    const windows = changes && this.idleClose ? { ...changes, idleClosedAt: lastOffset } : changes;
     const totalsDelta = new Map<string, number>();
     for (const currency of [...this.deltas.keys()].sort()) {
       const delta = this.deltas.get(currency) ?? 0;
       if (delta !== 0) totalsDelta.set(currency, delta);
     }
-    if (this.last !== undefined) this.pushBatchRecords(totalsDelta, this.last, first ?? lastOffset);
+    if (this.last !== undefined) {
+      const records = batchRecords({
+        partition: this.partition,
+        outputs: this.ctx.outputs,
+        totals: this.input.totals,
+        totalsDelta,
+        aggregates: this.aggregates,
+        firstOffset: first ?? lastOffset,
+        last: this.last,
+        idNumber: (n) => this.idNumber(n),
+      });
+      this.outputs.push(...records);
+    }
     return {
       partition: this.partition,
       firstOffset: first ?? lastOffset,
@@ -295,54 +287,12 @@ export class BatchFolder {
       states: this.states,
       totalsDelta,
       aggregates: this.aggregates,
-      ...(this.windows
-        ? {
-            windows: this.idleClose
-              ? { ...this.windows.changes(), idleClosedAt: lastOffset }
-              : this.windows.changes(),
-          }
-        : {}),
-      parked: { next: this.parked, changed: this.parkedChanged, removed: this.parkedRemoved },
+      ...(windows ? { windows } : {}),
+      parked: this.parked.result(),
       unparked: this.unparked,
       ...(this.replaying ? { unparkedAt: lastOffset } : {}),
       outputs: this.outputs,
       counts: this.counts,
     };
   }
-
-  /** Revenue updates and aggregate partials: one per currency or key, numbered after the last record's. */
-  private pushBatchRecords(
-    totalsDelta: ReadonlyMap<string, number>,
-    last: { record: SourceRecord; nextN: number },
-    firstOffset: number,
-  ): void {
-    const { record } = last;
-    let n = last.nextN;
-    const nextId = (): string =>
-      derivedId(record.topic, record.partition, record.offset, this.idNumber(n++));
-    const { revenue, aggregates } = this.ctx.outputs;
-    if (revenue !== undefined) {
-      for (const [currency, deltaCents] of totalsDelta) {
-        const update = {
-          partition: this.partition,
-          currency,
-          deltaCents,
-          subtotalCents: (this.input.totals.get(currency) ?? 0) + deltaCents,
-          firstOffset,
-          lastOffset: record.offset,
-        };
-        this.push(revenueRecord(nextId(), revenue, update));
-      }
-    }
-    if (aggregates !== undefined) {
-      for (const [field, state] of this.aggregates) {
-        const bar = field.indexOf('|');
-        const name = field.slice(0, bar);
-        const key = field.slice(bar + 1);
-        this.push(aggregateRecord(nextId(), aggregates, name, key, this.partition, state));
-      }
-    }
-  }
 }
-
-const MISSING = Symbol('missing');

@@ -134,8 +134,16 @@ export function revenueRecord(id: string, topic: string, update: RevenueUpdate):
   return derived(id, topic, update.currency, value);
 }
 
-/** The final result of one closed window of one partition; key `<size>/<start>`. */
-export function windowRecord(id: string, topic: string, result: WindowResult): DerivedRecord {
+/**
+ * The final result of one closed window of one partition; key `<size>/<start>`. A window closes
+ * once per partition, so its id needs no source offset: `<source>/<partition>/window/<size>/<start>`.
+ */
+export function windowRecord(
+  sourceTopic: string,
+  topic: string,
+  result: WindowResult,
+): DerivedRecord {
+  const id = `${sourceTopic}/${result.partition}/window/${result.size}/${result.start}`;
   const value = JSON.stringify({
     partition: result.partition,
     size: result.size,

@@ -1,10 +1,7 @@
 import {
-  aggregateField,
   decodeBatch,
   foldBatch,
   idleCloseBatch,
-  keysTouched,
-  MissingStatesError,
   ProcessingError,
   unparkBatch,
   type BatchResult,
@@ -18,18 +15,14 @@ import type { BatchOutcome, PartitionHandler } from '../source/index.js';
 import type { PartitionLease, StateStore } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 import type { Logger } from '../logger.js';
+import { BatchCommitter, type Committed, type ProcessorObserver } from './batch-committer.js';
 import { CrashPoints, type CrashHook } from './crash-points.js';
+import { foldContext, leaseInput } from './fold-context.js';
+import { FoldStates } from './fold-states.js';
 import { PartitionLocks } from './partition-locks.js';
+import { PoisonCounts } from './poison-counts.js';
 
-/** What the processor reports as it goes (metrics, progress); must be cheap, never throw. */
-export interface ProcessorObserver {
-  /** The partition was fenced and drained by this worker; `applied` is where Redis stands. */
-  owned(partition: number, applied: number): void;
-  /** A batch is in Redis and its derived records are published. */
-  committed(batch: BatchResult, records: readonly SourceRecord[]): void;
-  commitStarted(partition: number): void;
-  commitFailed(reason: 'fenced' | 'stale' | 'error'): void;
-}
+export type { ProcessorObserver } from './batch-committer.js';
 
 export interface PartitionProcessorOptions {
   topology: CompiledTopology;
@@ -49,8 +42,6 @@ export interface PartitionProcessorOptions {
 
 const NO_OFFSETS: ReadonlySet<number> = new Set();
 
-type Committed = { kind: 'committed'; batch: BatchResult } | { kind: 'fenced' } | { kind: 'stale' };
-
 /**
  * The correctness protocol for one partition-batch (DESIGN.md §2): own the shard, skip what
  * Redis has applied, fold in memory, commit once with the epoch and offset guard, publish the
@@ -61,8 +52,9 @@ export class PartitionProcessor implements PartitionHandler {
   private readonly leases = new Map<number, PartitionLease>();
   /** Where each partition was last sent back to re-read from, to tell a real gap from a hole. */
   private readonly seekedTo = new Map<number, number>();
-  /** Failed processing attempts per partition and offset: the poison check. */
-  private readonly failures = new Map<number, Map<number, number>>();
+  private readonly failures: PoisonCounts;
+  private readonly committer: BatchCommitter;
+  private readonly states: FoldStates;
   /** Wall-clock time each partition last had new records, for the idle timeout of windows. */
   private readonly lastActivity = new Map<number, number>();
   private readonly locks = new PartitionLocks();
@@ -70,6 +62,9 @@ export class PartitionProcessor implements PartitionHandler {
 
   constructor(private readonly opts: PartitionProcessorOptions) {
     this.now = opts.now ?? Date.now;
+    this.failures = new PoisonCounts(opts.topology.parking.maxAttempts);
+    this.committer = new BatchCommitter(opts);
+    this.states = new FoldStates(opts.store, opts.topology.aggregators);
   }
 
   /** Fence, drain, and report where each partition must be read from. */
@@ -86,7 +81,7 @@ export class PartitionProcessor implements PartitionHandler {
     for (const p of partitions) {
       this.leases.delete(p);
       this.seekedTo.delete(p);
-      this.failures.delete(p);
+      this.failures.clear(p);
       this.lastActivity.delete(p);
     }
   }
@@ -145,7 +140,7 @@ export class PartitionProcessor implements PartitionHandler {
     const decoded = await decodeBatch(fresh, this.opts.topology.event.maxValueBytes);
     const events = decoded.flatMap((d) => (d.ok ? [d.event] : []));
     const outcome = await this.guarded(partition, async (owned) => {
-      const poisoned = this.poisoned(partition);
+      const poisoned = this.failures.poisoned(partition);
       const fold = (input: FoldInput) => foldBatch(decoded, input, this.context());
       let batch: BatchResult;
       try {
@@ -154,8 +149,8 @@ export class PartitionProcessor implements PartitionHandler {
         if (!(error instanceof ProcessingError)) throw error;
         batch = await this.onProcessingError(owned, error, events, fold);
       }
-      this.failures.delete(partition);
-      return this.commit(owned, batch, fresh);
+      this.failures.clear(partition);
+      return this.committer.commit(owned, batch, fresh);
     });
     // Fenced: another owner (whose group assignment will revoke this one) or a rebuild's switch;
     // stale: most likely our own commit landed but its reply was lost. Either way the batch is
@@ -168,8 +163,7 @@ export class PartitionProcessor implements PartitionHandler {
   /**
    * An event's processing failed. Below the topology's attempt limit the batch fails and is
    * retried with backoff (the fault may pass); at the limit the event is dead-lettered and its key
-   * parked, so the partition flows on. Every offset keeps its own count: a batch may hold several
-   * failing events, each found after the one before it is parked.
+   * parked, so the partition flows on.
    */
   private async onProcessingError(
     lease: PartitionLease,
@@ -178,93 +172,28 @@ export class PartitionProcessor implements PartitionHandler {
     fold: (input: FoldInput) => BatchResult,
   ): Promise<BatchResult> {
     const { partition, offset } = error;
-    let counts = this.failures.get(partition);
-    if (counts === undefined) this.failures.set(partition, (counts = new Map<number, number>()));
-    const attempts = (counts.get(offset) ?? 0) + 1;
-    counts.set(offset, attempts);
-    if (attempts < this.opts.topology.parking.maxAttempts) throw error;
+    const { attempts, forGood } = this.failures.failed(partition, offset);
+    if (!forGood) throw error;
     this.opts.log.error(
       { partition, offset, key: error.key, attempts, err: error.cause },
       'processing failed for good: dead-lettering the event and parking its key',
     );
-    return this.foldWithStates(lease, events, this.poisoned(partition), fold);
+    return this.foldWithStates(lease, events, this.failures.poisoned(partition), fold);
   }
 
-  private poisoned(partition: number): Set<number> {
-    const limit = this.opts.topology.parking.maxAttempts;
-    const counts = this.failures.get(partition) ?? new Map<number, number>();
-    return new Set([...counts].filter(([, attempts]) => attempts >= limit).map(([o]) => o));
-  }
-
-  /** Loads the states a fold needs and folds; one more load when aggregates need more keys. */
-  private async foldWithStates(
+  private foldWithStates(
     lease: PartitionLease,
     events: readonly OrderEvent[],
     poisoned: ReadonlySet<number>,
     fold: (input: FoldInput) => BatchResult,
   ): Promise<BatchResult> {
-    const { store } = this.opts;
-    const partition = lease.partition;
-    const [states, aggregates] = await Promise.all([
-      store.loadStates(partition, keysTouched(events)),
-      this.loadAggregates(partition, this.aggregateHints(events)),
-    ]);
-    const input = (): FoldInput => ({
-      states,
-      aggregates,
-      totals: lease.totals,
-      windows: lease.windows,
-      parked: lease.parked,
-      poisoned,
-      failed: this.opts.knownFailures?.get(partition) ?? NO_OFFSETS,
-    });
-    try {
-      return fold(input());
-    } catch (error) {
-      if (!(error instanceof MissingStatesError)) throw error;
-      for (const [field, state] of await this.loadAggregates(partition, error.fields)) {
-        aggregates.set(field, state);
-      }
-      return fold(input());
-    }
-  }
-
-  private aggregateHints(events: readonly OrderEvent[]): string[] {
-    const fields = new Set<string>();
-    for (const aggregator of this.opts.topology.aggregators) {
-      for (const event of events) {
-        const key = aggregator.keyHint(event);
-        if (key !== undefined) fields.add(aggregateField(aggregator.name, key));
-      }
-    }
-    return [...fields];
-  }
-
-  private async loadAggregates(
-    partition: number,
-    fields: readonly string[],
-  ): Promise<Map<string, unknown>> {
-    const loaded = new Map<string, unknown>();
-    if (fields.length === 0) return loaded;
-    const byName = new Map(this.opts.topology.aggregators.map((a) => [a.name, a]));
-    for (const [field, json] of await this.opts.store.loadAggregates(partition, fields)) {
-      const aggregator = byName.get(field.slice(0, field.indexOf('|')));
-      loaded.set(field, json === null || aggregator === undefined ? null : aggregator.parse(json));
-    }
-    return loaded;
+    const failed = this.opts.knownFailures?.get(lease.partition) ?? NO_OFFSETS;
+    return this.states.fold(lease, events, { poisoned, failed }, fold);
   }
 
   private context(): FoldContext {
-    const { topology } = this.opts;
-    return {
-      sourceTopic: topology.source.topic,
-      outputs: topology.outputs,
-      workerVersion: this.opts.workerVersion,
-      now: this.now(),
-      aggregators: topology.aggregators,
-      ...(topology.windows ? { windows: topology.windows } : {}),
-      ...(this.opts.beforeApply ? { beforeApply: this.opts.beforeApply } : {}),
-    };
+    const { topology, workerVersion, beforeApply } = this.opts;
+    return foldContext(topology, workerVersion, this.now(), beforeApply);
   }
 
   /** Runs work against a partition's lease; any failure drops the lease (Redis may have moved). */
@@ -283,34 +212,6 @@ export class PartitionProcessor implements PartitionHandler {
       this.opts.observer?.commitFailed('error');
       throw error;
     }
-  }
-
-  /** The commit script, then the outbox: steps 3 and 4 of the protocol. */
-  private async commit(
-    lease: PartitionLease,
-    batch: BatchResult,
-    records: readonly SourceRecord[],
-  ): Promise<Committed> {
-    const { store, relay, crash, log, observer } = this.opts;
-    const partition = lease.partition;
-    observer?.commitStarted(partition);
-    const outcome = await store.commit(lease, batch);
-    if (outcome.status !== 'committed') observer?.commitFailed(outcome.status);
-    if (outcome.status === 'fenced') {
-      log.warn({ partition }, 'fenced: another owner took this partition, or a rebuild retired it');
-      return { kind: 'fenced' };
-    }
-    if (outcome.status === 'stale') {
-      log.warn({ partition, applied: outcome.applied }, 'stale commit; re-reading');
-      return { kind: 'stale' };
-    }
-    crash(CrashPoints.afterCommitScript);
-    if (outcome.outboxEntry !== undefined) {
-      await relay.publishCommitted(partition, outcome.outboxEntry, batch.outputs);
-    }
-    crash(CrashPoints.afterOutboxPublish);
-    observer?.committed(batch, records);
-    return { kind: 'committed', batch };
   }
 
   /**
@@ -367,10 +268,9 @@ export class PartitionProcessor implements PartitionHandler {
   private async idleClose(partition: number): Promise<number> {
     let closed = 0;
     await this.guarded(partition, (owned) => {
-      const input = { ...this.baseInput(owned), windows: owned.windows };
-      const batch = idleCloseBatch(partition, owned.applied, input, this.context());
+      const batch = idleCloseBatch(partition, owned.applied, leaseInput(owned), this.context());
       closed = batch.windows?.closed.length ?? 0;
-      return this.commit(owned, batch, []);
+      return this.committer.commit(owned, batch, []);
     });
     return closed;
   }
@@ -395,15 +295,6 @@ export class PartitionProcessor implements PartitionHandler {
       { partition: lease.partition, key, released: held.length, wasParked: entry !== undefined },
       'key unparked',
     );
-    return this.commit(lease, batch, []);
-  }
-
-  private baseInput(lease: PartitionLease): FoldInput {
-    return {
-      states: new Map(),
-      aggregates: new Map(),
-      totals: lease.totals,
-      parked: lease.parked,
-    };
+    return this.committer.commit(lease, batch, []);
   }
 }

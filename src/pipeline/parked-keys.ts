@@ -1,0 +1,50 @@
+import type { BatchResult, HeldEvent, ParkedEntry } from './types.js';
+
+/**
+ * A batch's view of the partition's parked keys: a copy of the lease's, plus what the batch
+ * changed (entries to write) and released (entries to delete), for the commit script.
+ */
+export class ParkedKeys {
+  private readonly entries: Map<string, ParkedEntry>;
+  private readonly changed = new Map<string, ParkedEntry>();
+  private readonly removed: string[] = [];
+
+  constructor(before: ReadonlyMap<string, ParkedEntry>) {
+    this.entries = new Map(before);
+  }
+
+  isParked(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Appends an event to a parked key's held events. */
+  hold(key: string, held: HeldEvent): void {
+    const parked = this.entries.get(key);
+    if (parked === undefined) throw new Error(`hold: ${key} is not parked`);
+    this.write({ ...parked, held: [...parked.held, held] });
+  }
+
+  park(entry: ParkedEntry): void {
+    this.write(entry);
+    // Parked again while being unparked: the entry must be written, not deleted after.
+    const at = this.removed.indexOf(entry.key);
+    if (at >= 0) this.removed.splice(at, 1);
+  }
+
+  /** Removes a key's entry; false when it was not parked. */
+  release(key: string): boolean {
+    if (!this.entries.delete(key)) return false;
+    this.changed.delete(key);
+    this.removed.push(key);
+    return true;
+  }
+
+  result(): BatchResult['parked'] {
+    return { next: this.entries, changed: this.changed, removed: this.removed };
+  }
+
+  private write(entry: ParkedEntry): void {
+    this.entries.set(entry.key, entry);
+    this.changed.set(entry.key, entry);
+  }
+}
