@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := $(CURDIR)/.tools/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help setup stack-up stack-down stack-status demo test bench lint typecheck build test-unit test-integration clean
+.PHONY: help setup stack-up stack-down stack-status demo test bench chaos lint typecheck build test-unit test-integration clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ test: setup ## every test tier against the real stack (what CI runs)
 bench: setup ## the benchmark (streamfold vs ceilings, naive consumer, Kafka Streams); ARGS="--events 200000"
 	@scripts/bench.sh $(ARGS)
 
+# make chaos: seconds of load under faults, and the seed of the fault schedule and the load.
+DURATION ?= 180
+SEED ?= 1
+chaos: ## fault injection on a private Kafka+Redis (free ports); DURATION=180 SEED=1 ARGS="--rate 200"
+	@npm run --silent build && npm run --silent chaos -- --duration $(DURATION) --seed $(SEED) $(ARGS)
+
 lint: ## eslint + prettier
 	@npm run --silent lint
 
@@ -45,4 +51,4 @@ test-integration: ## integration tests (needs make stack-up)
 	@npm run --silent test:integration
 
 clean: stack-down ## remove build output and local stack data (keeps .tools caches)
-	@rm -rf dist .bench-build .run coverage
+	@rm -rf dist .bench-build .chaos-build .run coverage

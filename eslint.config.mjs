@@ -15,6 +15,8 @@ export default tseslint.config(
       '.run/**',
       'coverage/**',
       '.bench-build/**',
+      '.chaos-build/**',
+      'chaos/results/**',
       'bench/peers/**/target/**',
     ],
   },
