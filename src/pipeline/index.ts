@@ -41,6 +41,7 @@ export {
   EMPTY_WINDOWS,
   idleCloseOffsets,
   splitField,
+  splitOpenField,
   unparkLog,
   windowField,
   WindowFold,

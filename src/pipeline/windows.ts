@@ -206,6 +206,19 @@ export class WindowFold {
   }
 }
 
+/** An open-window field `<label>|<start>|<currency>` → its window field, label, start, currency. */
+export function splitOpenField(field: string): {
+  window: string;
+  label: string;
+  start: number;
+  currency: string;
+} {
+  const bar = field.lastIndexOf('|');
+  const window = field.slice(0, bar);
+  const [label, start] = splitField(window);
+  return { window, label, start, currency: field.slice(bar + 1) };
+}
+
 /** `<label>|<start>` → [label, start]. */
 export function splitField(field: string): [string, number] {
   const bar = field.indexOf('|');

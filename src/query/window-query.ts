@@ -1,4 +1,4 @@
-import { splitField, type WindowResult, type WindowSize } from '../pipeline/index.js';
+import { splitOpenField, type WindowResult, type WindowSize } from '../pipeline/index.js';
 import type { StateReader } from '../state/index.js';
 
 /** Refused above this: a range of more windows is a mistake, not a query. */
@@ -70,12 +70,11 @@ export async function queryWindows(
       view(starts[i]!).partitions[String(p)] = { totals: result.totals, state: result.closedBy };
     });
     for (const [field, cents] of Object.entries(open.get(p) ?? {})) {
-      const bar = field.lastIndexOf('|');
-      const [label, start] = splitField(field.slice(0, bar));
+      const { label, start, currency } = splitOpenField(field);
       if (label !== size.label || start < first || start >= to) continue;
       const v = view(start);
       const part = (v.partitions[String(p)] ??= { totals: {}, state: 'open' });
-      part.totals[field.slice(bar + 1)] = Number(cents);
+      part.totals[currency] = Number(cents);
     }
   }
   const windows = [...views.values()].sort((a, b) => a.start - b.start);

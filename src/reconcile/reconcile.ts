@@ -5,7 +5,12 @@ import type { StateReader } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 import { compareDlt } from './compare-dlt.js';
 import { compareApplied, compareOrders, compareRevenue } from './compare-state.js';
-import { customerValue, idleCloseOffsets, PROCESSING_ERROR_CLASS } from '../pipeline/index.js';
+import {
+  customerValue,
+  idleCloseOffsets,
+  PROCESSING_ERROR_CLASS,
+  splitOpenField,
+} from '../pipeline/index.js';
 import type { ParkedEntry, WindowResult } from '../pipeline/index.js';
 import { compareCustomers, compareWindows, type ActualWindow } from './compare-extras.js';
 import { ReferenceCustomers, type RefCustomer } from './reference-customers.js';
@@ -200,12 +205,11 @@ async function reconcileWindows(
     }
     const openWindows = new Map<string, ActualWindow>();
     for (const [field, cents] of Object.entries(openHashes.get(p) ?? {})) {
-      const [size = '', start = '', currency = ''] = field.split('|');
-      const id = `${size}|${start}`;
-      let w = openWindows.get(id);
+      const { window, label, start, currency } = splitOpenField(field);
+      let w = openWindows.get(window);
       if (w === undefined) {
-        w = { partition: p, size, start: Number(start), totals: {}, state: 'open' };
-        openWindows.set(id, w);
+        w = { partition: p, size: label, start, totals: {}, state: 'open' };
+        openWindows.set(window, w);
       }
       w.totals[currency] = Number(cents);
     }

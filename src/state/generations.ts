@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
-import { allShardKeys, shardKeys, topologyKeys } from './keys.js';
+import { allShardKeys, generationOf, shardKeys, topologyKeys } from './keys.js';
 import type { ScriptRunner } from './script-loader.js';
 
 export interface Retired {
@@ -25,8 +25,7 @@ export class Generations {
   }
 
   async live(): Promise<number> {
-    const value = await this.redis.get(topologyKeys(this.prefix, this.topology).generation);
-    return value === null ? 0 : Number(value);
+    return generationOf(await this.redis.get(topologyKeys(this.prefix, this.topology).generation));
   }
 
   /** Retires a shard of `generation`: its owner's next commit is fenced, its next fence refused. */

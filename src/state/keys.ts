@@ -84,6 +84,11 @@ export interface TopologyKeys {
   readonly generation: string;
 }
 
+/** The live generation from the pointer's value (absent: 0). */
+export function generationOf(value: string | null): number {
+  return value === null ? 0 : Number(value);
+}
+
 export function topologyKeys(prefix: string, topology: string): TopologyKeys {
   return {
     partitions: `${prefix}:${topology}:partitions`,

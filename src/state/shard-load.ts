@@ -1,5 +1,10 @@
 /** Parsing what acquire reads from a shard besides the epoch and applied offset. */
-import { ClockFields, type ParkedEntry, type WindowState } from '../pipeline/index.js';
+import {
+  ClockFields,
+  splitOpenField,
+  type ParkedEntry,
+  type WindowState,
+} from '../pipeline/index.js';
 
 const FRONTIER = ClockFields.frontier('');
 
@@ -15,11 +20,10 @@ export function parseWindows(
   }
   const windows = new Map<string, Map<string, number>>();
   for (const [field, cents] of Object.entries(open)) {
-    const bar = field.lastIndexOf('|');
-    const window = field.slice(0, bar);
+    const { window, currency } = splitOpenField(field);
     let totals = windows.get(window);
     if (totals === undefined) windows.set(window, (totals = new Map<string, number>()));
-    totals.set(field.slice(bar + 1), Number(cents));
+    totals.set(currency, Number(cents));
   }
   return {
     watermark: watermark === undefined ? null : Number(watermark),

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { OrderState } from '../pipeline/types.js';
-import { shardKeys, topologyKeys, type ShardKeys } from './keys.js';
+import { generationOf, shardKeys, topologyKeys, type ShardKeys } from './keys.js';
 
 /**
  * Read-only views over one generation of a topology's shards, for queries, reconciliation and
@@ -22,8 +22,7 @@ export class StateReader {
   }
 
   async liveGeneration(): Promise<number> {
-    const value = await this.redis.get(topologyKeys(this.prefix, this.topology).generation);
-    return value === null ? 0 : Number(value);
+    return generationOf(await this.redis.get(topologyKeys(this.prefix, this.topology).generation));
   }
 
   /** The same topology in another generation. */
