@@ -1,19 +1,14 @@
 /**
- * The processes a chaos run owns: its Kafka broker, its Redis server and its workers. Each is
+ * The processes a chaos run owns: its Redis server and its workers (broker.ts: its broker). Each is
  * restartable with the same configuration (port, data directory) and keeps its output in a
  * log file of the run directory.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-  type WriteStream,
-} from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { cleanEnv, elapsed, log, portOpen, sleep, waitUntil } from './util.js';
+import { WORKER_HOST } from './netns.js';
+import { cleanEnv, elapsed, log, sleep, waitUntil } from './util.js';
 
 export interface Exit {
   code: number | null;
@@ -120,98 +115,6 @@ export function rssKb(pid: number): number | undefined {
   }
 }
 
-const CLUSTER_ID = 'c3RyZWFtZm9sZC1jaGFvcw';
-
-/** A single-node KRaft broker from the project's Kafka jars (as scripts/stack.sh runs it). */
-export class Broker {
-  readonly process: Managed;
-  private readonly props: string;
-  private readonly javaBase: string[];
-
-  constructor(
-    root: string,
-    readonly dataDir: string,
-    readonly port: number,
-    readonly controllerPort: number,
-    heap = '512m',
-  ) {
-    const pom = readFileSync(path.join(root, 'stack/kafka/pom.xml'), 'utf8');
-    const version = /<kafka\.version>(.*)<\/kafka\.version>/.exec(pom)?.[1];
-    if (!version) throw new Error('no <kafka.version> in stack/kafka/pom.xml');
-    const libs = path.join(root, '.tools/kafka', version, 'libs');
-    try {
-      readFileSync(path.join(libs, '.complete'));
-    } catch {
-      throw new Error(`Kafka ${version} jars are missing in ${libs}: run make setup`);
-    }
-    mkdirSync(path.join(dataDir, 'tmp'), { recursive: true });
-    this.props = path.join(dataDir, 'server.properties');
-    const template = readFileSync(path.join(root, 'stack/kafka/server.properties.in'), 'utf8');
-    writeFileSync(
-      this.props,
-      template
-        .replaceAll('@PORT@', String(port))
-        .replaceAll('@CONTROLLER_PORT@', String(controllerPort))
-        .replaceAll('@DATA_DIR@', dataDir),
-    );
-    this.javaBase = [
-      `-Xms${heap}`,
-      `-Xmx${heap}`,
-      '-Djava.awt.headless=true',
-      `-Djava.io.tmpdir=${path.join(dataDir, 'tmp')}`,
-      `-Dkafka.logs.dir=${dataDir}`,
-      `-Dlog4j2.configurationFile=${path.join(root, 'stack/kafka/log4j2.properties')}`,
-      '-cp',
-      `${libs}/*`,
-    ];
-    this.process = new Managed('kafka', path.join(dataDir, 'stdout.log'));
-  }
-
-  format(): void {
-    const args = [
-      ...this.javaBase.map((a) => (a.startsWith('-Xm') ? a.replace(/\d+m$/, '256m') : a)),
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      'kafka.tools.StorageTool',
-      'format',
-      '--ignore-formatted',
-      '-t',
-      CLUSTER_ID,
-      '-c',
-      this.props,
-    ];
-    const result = spawnSync('java', args, { encoding: 'utf8', env: cleanEnv() });
-    if (result.status !== 0) {
-      throw new Error(`kafka storage format failed: ${result.stderr}${result.stdout}`);
-    }
-  }
-
-  /** Starts the broker and waits for its listener; throws when it does not open in time. */
-  async start(timeoutMs = 120_000): Promise<void> {
-    const args = [
-      ...this.javaBase,
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      'kafka.Kafka',
-      this.props,
-    ];
-    // Its own session: a Ctrl-C in the terminal must not reach it; the harness stops it.
-    this.process.spawn('java', args, cleanEnv(), true);
-    const ok = await waitUntil(
-      async () => !this.process.running || (await portOpen(this.port)),
-      timeoutMs,
-      200,
-    );
-    if (!ok || !this.process.running) {
-      throw new Error(`kafka did not open 127.0.0.1:${this.port} (see ${this.dataDir}/server.log)`);
-    }
-  }
-
-  get bootstrap(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-}
-
 /** A Redis server with an append-only file (fsync every second) in its own directory. */
 export class RedisServer {
   readonly process: Managed;
@@ -228,12 +131,18 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The workers' address: the one the network faults cut (netns.ts). */
+  get workerUrl(): string {
+    return `redis://${WORKER_HOST}:${this.port}`;
+  }
+
   async start(timeoutMs = 60_000): Promise<void> {
     const args = [
       '--port',
       String(this.port),
       '--bind',
       '127.0.0.1',
+      WORKER_HOST,
       '--dir',
       this.dir,
       '--appendonly',
