@@ -9,12 +9,7 @@ import path from 'node:path';
 import { loadConnectionConfig } from '../src/config/index.js';
 import { connectKafka, createAdmin, type Admin } from '../src/kafka/index.js';
 import { createLogger } from '../src/logger.js';
-import {
-  connectRedis,
-  createRedis,
-  StateReader,
-  type RedisConnection,
-} from '../src/state/index.js';
+import { connectRedis, createRedis, StateReader } from '../src/state/index.js';
 import { FaultInjector, SESSION_TIMEOUT_MS } from './faults.js';
 import { judge } from './judgements.js';
 import { Load, SIM_FLAGS } from './load.js';
@@ -113,7 +108,7 @@ export async function runChaos(opts: Options, root: string, netns?: string): Pro
   const unexpected: UnexpectedExit[] = [];
   let shuttingDown = false;
   let admin: Admin | undefined;
-  let redis: RedisConnection | undefined;
+  let redis: ReturnType<typeof createRedis> | undefined;
 
   const shutdown = async () => {
     if (shuttingDown) return;
