@@ -3,7 +3,7 @@
  * judge, and write chaos/results/<timestamp>.json. Resolves to the exit code: 1 when a judgement
  * fails. docs/reliability.md explains it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConnectionConfig } from '../src/config/index.js';
@@ -14,81 +14,12 @@ import { FaultInjector, SESSION_TIMEOUT_MS } from './faults.js';
 import { judge } from './judgements.js';
 import { Load, SIM_FLAGS } from './load.js';
 import type { Options } from './options.js';
-import { WorkerSlot, type Exit } from './processes.js';
+import type { WorkerSlot } from './processes.js';
 import { printSummary, recoveries, rssReport, stamp, workerErrors } from './report.js';
 import { Sampler } from './sampler.js';
 import { ChaosStack } from './stack.js';
+import { healAll, startWorkers, type UnexpectedExit } from './workers.js';
 import { cleanEnv, elapsed, log, originMs, sleep } from './util.js';
-
-interface UnexpectedExit {
-  what: string;
-  pid?: number;
-  atMs: number;
-  exit: Exit;
-  logTail?: string;
-}
-
-/** Every component running and resumed at the end of the load period; what had to be done. */
-async function healAll(stack: ChaosStack, workers: readonly WorkerSlot[]): Promise<string[]> {
-  const notes: string[] = [];
-  const { broker, redis } = stack;
-  if (!broker.process.running) {
-    notes.push('kafka was down: restarted');
-    await broker.start();
-  } else if (broker.process.stopped) {
-    notes.push('kafka was stopped: SIGCONT');
-    broker.process.signal('SIGCONT');
-  }
-  if (!redis.process.running) {
-    notes.push('redis was down: restarted');
-    await redis.start();
-  }
-  for (const w of workers) {
-    if (w.process.stopped) {
-      notes.push(`worker-${w.index} was stopped: SIGCONT`);
-      w.process.signal('SIGCONT');
-    }
-    if (!w.process.running) {
-      notes.push(`worker-${w.index} was down: restarted`);
-      w.start();
-    }
-  }
-  return notes;
-}
-
-function startWorkers(
-  cli: string,
-  stack: ChaosStack,
-  env: NodeJS.ProcessEnv,
-  runDir: string,
-  unexpected: UnexpectedExit[],
-  isShuttingDown: () => boolean,
-): WorkerSlot[] {
-  return [0, 1].map((i) => {
-    const file = path.join(runDir, `worker-${i}.log`);
-    const slot = new WorkerSlot(i, cli, stack.topologyFile, env, file);
-    slot.process.onUnexpectedExit = (exit) => {
-      if (isShuttingDown()) return;
-      const pid = slot.instances.at(-1)?.pid;
-      const logTail = existsSync(file)
-        ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n')
-        : undefined;
-      unexpected.push({
-        what: `worker-${i}`,
-        ...(pid ? { pid } : {}),
-        atMs: elapsed(),
-        exit,
-        ...(logTail ? { logTail } : {}),
-      });
-      log(`worker-${i} exited on its own; restarting it in 1 s`, { ...exit });
-      setTimeout(() => {
-        if (!isShuttingDown() && !slot.process.running) slot.start();
-      }, 1000);
-    };
-    slot.start();
-    return slot;
-  });
-}
 
 export async function runChaos(opts: Options, root: string, netns?: string): Promise<number> {
   const cli = path.join(root, 'dist/cli/main.js');
