@@ -3,9 +3,10 @@
 source "$(dirname "$0")/lib.sh"
 
 # Build dependencies of the Kafka client's bundled librdkafka (linked against system libs),
-# Prometheus (scraped in the live tests), openssl (test certificates), redis-cli.
+# Prometheus (scraped in the live tests), openssl (test certificates), redis-cli, and ip and
+# nft for the network faults of make chaos.
 wanted=(g++ make python3 pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev
-  libcurl4-openssl-dev prometheus openssl redis-tools curl)
+  libcurl4-openssl-dev prometheus openssl redis-tools curl iproute2 nftables)
 # A Redis server only when none answers: the machine may already run one.
 if ! sf_port_open 127.0.0.1 "${STACK_REDIS_PORT:-6379}" && ! command -v redis-server >/dev/null; then
   wanted+=(redis-server)
