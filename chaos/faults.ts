@@ -15,6 +15,7 @@ export const FaultKinds = [
   'worker-sigterm',
   'worker-sigstop',
   'broker-sigkill',
+  'broker-sigterm',
   'broker-sigstop',
   'redis-sigkill',
   'redis-client-kill',
@@ -64,6 +65,8 @@ export function planFault(random: Random, kinds: readonly FaultKind[]): FaultPla
     case 'worker-sigstop':
       return { kind, worker: random.int(0, 1), ms: SESSION_TIMEOUT_MS + random.int(2000, 6000) };
     case 'broker-sigkill':
+      return { kind, ms: random.int(0, 3000) };
+    case 'broker-sigterm':
       return { kind, ms: random.int(0, 3000) };
     case 'broker-sigstop':
       return { kind, ms: random.int(2000, 6000) };
@@ -212,6 +215,21 @@ export class FaultInjector {
         const began = Date.now();
         await this.broker.start();
         f.notes.push(`broker listening ${Date.now() - began} ms after restart`);
+        f.healedAtMs = elapsed();
+        return;
+      }
+      case 'broker-sigterm': {
+        f.pid = this.broker.process.pid;
+        const began = Date.now();
+        const { graceful } = await this.broker.process.terminate(60_000);
+        f.notes.push(
+          `stopped in ${Date.now() - began} ms` +
+            (graceful ? '' : '; did not stop within 60 s of SIGTERM, killed'),
+        );
+        await sleep(f.ms);
+        const restarted = Date.now();
+        await this.broker.start();
+        f.notes.push(`broker listening ${Date.now() - restarted} ms after restart`);
         f.healedAtMs = elapsed();
         return;
       }
