@@ -41,8 +41,10 @@ export async function runChaos(opts: Options, root: string, netns?: string): Pro
   let admin: Admin | undefined;
   let redis: ReturnType<typeof createRedis> | undefined;
 
-  const shutdown = async () => {
-    if (shuttingDown) return;
+  // One shutdown, however many signals arrive (Ctrl-C reaches both this harness and its parent).
+  let stopped: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => (stopped ??= stopAll());
+  const stopAll = async () => {
     shuttingDown = true;
     await Promise.all(workers.map((w) => w.process.terminate(15_000)));
     await redis?.quit().catch(() => redis?.disconnect());
@@ -59,8 +61,8 @@ export async function runChaos(opts: Options, root: string, netns?: string): Pro
     log(`${signal}: stopping everything the run started`);
     void shutdown().then(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     broker.process.onUnexpectedExit = (exit) => {
