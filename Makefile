@@ -11,14 +11,16 @@ help: ## list the targets
 setup: ## install what is missing: apt packages, Node 24, npm deps (offline Kafka client build), Kafka jars; build
 	@scripts/setup.sh
 
-stack-up: setup ## start Kafka (KRaft, Apache jars) and Redis on 127.0.0.1; a no-op when running
-	@scripts/stack.sh up
+# CLUSTER=1: also a 3-master Redis Cluster on 127.0.0.1:7001-7003 (docs/local-stack.md).
+CLUSTER ?= 0
+stack-up: setup ## start Kafka (KRaft, Apache jars) and Redis on 127.0.0.1 (CLUSTER=1: and a Redis Cluster); a no-op when running
+	@CLUSTER=$(CLUSTER) scripts/stack.sh up
 
 stack-down: ## stop what stack-up started, nothing else
 	@scripts/stack.sh down
 
 stack-status: ## what runs where
-	@scripts/stack.sh status
+	@CLUSTER=$(CLUSTER) scripts/stack.sh status
 
 demo: setup ## bring the stack up and show streamfold working; Ctrl-C stops what it started
 	@scripts/demo.sh

@@ -2,9 +2,11 @@
 # The local stack without Docker: a single-node KRaft Kafka broker from Apache's jars, a
 # Redis server (the machine's, if one answers) and Prometheus scraping the worker. `up` is
 # idempotent; `down` stops only what `up` started.
-#   usage: stack.sh up | down [kafka|redis|prometheus …] | status | missing
+# With CLUSTER=1, `up` also starts a 3-master Redis Cluster on loopback (`cluster`).
+#   usage: stack.sh up | cluster-up | down [kafka|redis|prometheus|cluster …] | status | missing
 #   env:   STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093) STACK_KAFKA_DATA_DIR (.run/kafka-<port>)
 #          STACK_REDIS_PORT (6379) STACK_KAFKA_HEAP (512m) STACK_PROMETHEUS_PORT (9090)
+#          CLUSTER (0) STACK_REDIS_CLUSTER_PORTS ("7001 7002 7003")
 source "$(dirname "$0")/lib.sh"
 
 STACK_KAFKA_PORT="${STACK_KAFKA_PORT:-9092}"
@@ -15,6 +17,8 @@ STACK_REDIS_PORT="${STACK_REDIS_PORT:-6379}"
 STACK_REDIS_DIR="$SF_RUN/redis-$STACK_REDIS_PORT"
 STACK_PROMETHEUS_PORT="${STACK_PROMETHEUS_PORT:-9090}"
 STACK_PROMETHEUS_DIR="$SF_RUN/prometheus-$STACK_PROMETHEUS_PORT"
+CLUSTER="${CLUSTER:-0}"
+read -r -a cluster_ports <<< "${STACK_REDIS_CLUSTER_PORTS:-7001 7002 7003}"
 # Any constant works: a data directory is formatted once and reused.
 CLUSTER_ID="c3RyZWFtZm9sZC1sb2NhbA"
 
@@ -82,6 +86,8 @@ redis_up() {
   sf_wait_port 127.0.0.1 "$STACK_REDIS_PORT" "" 30 || sf_die "redis did not start (see $STACK_REDIS_DIR/redis.log)"
 }
 
+source "$SF_ROOT/scripts/stack-cluster.sh"
+
 # Ready means the TSDB is open and the rules are loaded, which comes after the port opens.
 prometheus_ready() {
   if command -v curl >/dev/null; then
@@ -136,6 +142,7 @@ status() {
   status_line kafka "$kafka_pid_file" "$STACK_KAFKA_PORT" "$STACK_KAFKA_DATA_DIR/server.log"
   status_line redis "$redis_pid_file" "$STACK_REDIS_PORT" ""
   status_line prometheus "$prometheus_pid_file" "$STACK_PROMETHEUS_PORT" "$STACK_PROMETHEUS_DIR/prometheus.log"
+  if [[ "$CLUSTER" == 1 ]] || cluster_started; then cluster_status; fi
 }
 
 stop_component() {
@@ -147,9 +154,10 @@ stop_component() {
   rm -f "$pid_file"
 }
 
-# Stops what `up` started: every component, or only those named (kafka redis prometheus).
+# Stops what `up` started: every component, or only those named (kafka redis prometheus cluster).
 down() {
-  local only=" ${*:-kafka redis prometheus} "
+  local only=" ${*:-kafka redis prometheus cluster} "
+  if [[ "$only" == *" cluster "* ]]; then cluster_down; fi
   if [[ "$only" == *" prometheus "* ]]; then stop_component prometheus "$prometheus_pid_file" 30; fi
   if [[ "$only" == *" kafka "* ]]; then stop_component kafka "$kafka_pid_file" 60; fi
   if [[ "$only" == *" redis "* ]]; then stop_component redis "$redis_pid_file" 20; fi
@@ -161,13 +169,18 @@ missing() {
   sf_port_open 127.0.0.1 "$STACK_KAFKA_PORT" || names+=(kafka)
   sf_port_open 127.0.0.1 "$STACK_REDIS_PORT" || names+=(redis)
   sf_port_open 127.0.0.1 "$STACK_PROMETHEUS_PORT" || names+=(prometheus)
+  if [[ "$CLUSTER" == 1 ]] && cluster_missing; then names+=(cluster); fi
   echo "${names[*]}"
 }
 
 case "${1:-}" in
-  up) kafka_up; redis_up; prometheus_up; status ;;
+  up)
+    kafka_up; redis_up; prometheus_up
+    if [[ "$CLUSTER" == 1 ]]; then cluster_up; fi
+    status ;;
+  cluster-up) cluster_up; cluster_status ;;
   down) shift; down "$@" ;;
   status) status ;;
   missing) missing ;;
-  *) sf_die "usage: stack.sh up|down [component…]|status|missing" ;;
+  *) sf_die "usage: stack.sh up|cluster-up|down [component…]|status|missing" ;;
 esac

@@ -12,7 +12,7 @@ mkdir -p "$results"
 # Stop at the end exactly what this run starts, nothing that was already running.
 started="$(scripts/stack.sh missing)"
 scripts/stack.sh up
-if [[ -n "$started" ]]; then trap 'scripts/stack.sh down $started' EXIT; fi
+trap 'if [[ -n "$started" ]]; then scripts/stack.sh down $started; fi' EXIT
 
 failed_steps=()
 step() {
@@ -31,11 +31,23 @@ vitest_tier() {
   vitest run --project "$1" --reporter=default --reporter=json --outputFile="$results/$1.json"
 }
 
+# The core correctness suite against a 3-master Redis Cluster, started here if nothing serves
+# its ports (and then stopped at exit with the rest of what this run started).
+cluster_tier() {
+  if [[ " $(CLUSTER=1 scripts/stack.sh missing) " == *" cluster "* ]]; then
+    started="${started:+$started }cluster"
+  fi
+  scripts/stack.sh cluster-up || return 1
+  REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES:-127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003}" \
+    vitest_tier e2e-cluster
+}
+
 step lint npm run --silent lint
 step typecheck npm run --silent typecheck
 step unit vitest_tier unit
 step integration vitest_tier integration
 step e2e vitest_tier e2e
+step e2e-cluster cluster_tier
 
 # One closing line over all tiers, from the runners' own JSON reports.
 node -e '

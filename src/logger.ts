@@ -18,6 +18,8 @@ export function createLogger(level: LevelWithSilent = 'info', name = 'streamfold
         '*["ssl.keystore.password"]',
         'redisUrl',
         '*.redisUrl',
+        'redisCluster.password',
+        '*.redisCluster.password',
       ],
       censor: '[redacted]',
     },

@@ -10,6 +10,9 @@ const help = {
   brokers: 'Kafka bootstrap servers, comma-separated',
   redisUrl: 'Redis URL (redis:// or rediss://); credentials as rediss://user:password@host:port',
   redisTlsCa: 'PEM CA bundle that signs the Redis server certificate (rediss:// only)',
+  redisCluster:
+    'Redis Cluster seeds, comma-separated host:port (or rediss://user:password@host:port for ' +
+    'TLS and an ACL user); replaces the Redis URL',
   httpAddr: 'host:port for /metrics, /healthz and queries',
   statePrefix: 'namespace of every Redis key',
   logLevel: 'fatal|error|warn|info|debug|trace|silent',
@@ -33,6 +36,7 @@ interface ConnectionFlags {
   brokers?: string;
   redis?: string;
   redisTlsCa?: string;
+  redisCluster?: string;
   http?: string;
   statePrefix?: string;
   logLevel?: string;
@@ -44,6 +48,7 @@ export function connectionFrom(flags: ConnectionFlags): ConnectionConfig {
     brokers: flags.brokers,
     redisUrl: flags.redis,
     redisTlsCa: flags.redisTlsCa,
+    redisCluster: flags.redisCluster,
     httpAddr: flags.http,
     statePrefix: flags.statePrefix,
     logLevel: flags.logLevel,

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../config/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
-import { connectRedis, createRedis, StateReader } from '../state/index.js';
+import { connectRedis, createRedis, errorText, StateReader } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 
 /** Runs `use` with a read-only view of a topology's shards, then closes the connection. */
@@ -25,7 +25,7 @@ export async function withStateReader<T>(
       // The URL may carry a password: name the failure, not the address.
       throw new StreamfoldError(
         ErrorCodes.REDIS_UNAVAILABLE,
-        `Redis unavailable: ${firstError.message}`,
+        `Redis unavailable: ${errorText(firstError)}`,
         { cause },
       );
     }

@@ -6,3 +6,14 @@ export {
   type ConnectionConfig,
   type TlsCaBundle,
 } from './options.js';
+export type { ClusterSeed, RedisClusterConfig } from './redis-cluster.js';
+export {
+  classicOnlyProperties,
+  defaultGroupConfig,
+  groupProtocols,
+  groupSettingSources,
+  loadGroupConfig,
+  type GroupConfig,
+  type GroupFlags,
+  type GroupProtocol,
+} from './group-options.js';

@@ -12,7 +12,12 @@ export type Flags = Partial<Record<SettingName, string | undefined>>;
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Variables of ours that start with KAFKA_ but are not librdkafka properties. */
-const notPassedThrough = new Set(['KAFKA_BROKERS']);
+const notPassedThrough = new Set([
+  'KAFKA_BROKERS',
+  // The worker's group settings (group-options.ts): its consumer only, never every client.
+  'KAFKA_GROUP_PROTOCOL',
+  'KAFKA_GROUP_INSTANCE_ID',
+]);
 
 /**
  * `KAFKA_SASL_USERNAME=x` → `sasl.username: x`. librdkafka property names are lower case with
@@ -51,12 +56,20 @@ export function loadConnectionConfig(flags: Flags = {}, env: Env = process.env):
   }
   const parsed = connectionSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError('flags and environment', toIssues(parsed.error));
-  const { redisTlsCa, ...rest } = parsed.data;
+  const { redisTlsCa, redisCluster, ...rest } = parsed.data;
   return Object.freeze({
     ...rest,
     brokers: Object.freeze([...parsed.data.brokers]) as string[],
     kafka: Object.freeze({ ...parsed.data.kafka }),
     // Absent, not undefined, for plain redis:// (the defaults are unchanged).
     ...(redisTlsCa ? { redisTlsCa: Object.freeze({ ...redisTlsCa }) } : {}),
+    ...(redisCluster
+      ? {
+          redisCluster: Object.freeze({
+            ...redisCluster,
+            nodes: Object.freeze(redisCluster.nodes.map((n) => Object.freeze({ ...n }))),
+          }),
+        }
+      : {}),
   });
 }

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { redisClusterSeeds, type RedisClusterConfig } from './redis-cluster.js';
 
 /** Where each setting comes from: a CLI flag overrides the environment variable. */
 export const settingSources = {
   brokers: { flag: '--brokers', env: 'KAFKA_BROKERS' },
   redisUrl: { flag: '--redis', env: 'REDIS_URL' },
   redisTlsCa: { flag: '--redis-tls-ca', env: 'REDIS_TLS_CA_FILE' },
+  redisCluster: { flag: '--redis-cluster', env: 'REDIS_CLUSTER_NODES' },
   httpAddr: { flag: '--http', env: 'HTTP_ADDR' },
   statePrefix: { flag: '--state-prefix', env: 'STATE_PREFIX' },
   logLevel: { flag: '--log-level', env: 'LOG_LEVEL' },
@@ -18,6 +20,8 @@ export const defaults = {
   redisUrl: 'redis://127.0.0.1:6379',
   /** Empty: a rediss:// connection trusts the system's CA store. */
   redisTlsCa: '',
+  /** Empty: a single Redis server at redisUrl. */
+  redisCluster: '',
   httpAddr: '127.0.0.1:9464',
   statePrefix: 'sf',
   logLevel: 'info',
@@ -78,6 +82,8 @@ export const connectionSchema = z
       .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
       .refine((s) => URL.canParse(s), 'not a valid URL'),
     redisTlsCa: caBundle,
+    /** Seeds of a Redis Cluster; when set, redisUrl is not used. */
+    redisCluster: redisClusterSeeds,
     httpAddr: listenAddress,
     statePrefix: z
       .string()
@@ -90,11 +96,14 @@ export const connectionSchema = z
     kafka: z.record(z.string(), z.string()),
   })
   .superRefine((c, ctx) => {
-    if (c.redisTlsCa !== undefined && !c.redisUrl.startsWith('rediss://')) {
+    const tls = c.redisCluster ? c.redisCluster.tls : c.redisUrl.startsWith('rediss://');
+    if (c.redisTlsCa !== undefined && !tls) {
       ctx.addIssue({
         code: 'custom',
         path: ['redisTlsCa'],
-        message: 'a CA file is only used with a rediss:// URL',
+        message: c.redisCluster
+          ? 'a CA file is only used with rediss:// cluster seeds'
+          : 'a CA file is only used with a rediss:// URL',
       });
     }
   });
@@ -102,5 +111,8 @@ export const connectionSchema = z
 type ParsedConnection = z.output<typeof connectionSchema>;
 
 export type ConnectionConfig = Readonly<
-  Omit<ParsedConnection, 'redisTlsCa'> & { redisTlsCa?: TlsCaBundle }
+  Omit<ParsedConnection, 'redisTlsCa' | 'redisCluster'> & {
+    redisTlsCa?: TlsCaBundle;
+    redisCluster?: RedisClusterConfig;
+  }
 >;

@@ -80,7 +80,8 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
   // A leftover of an aborted or killed rebuild would be folded onto: start from nothing.
   await generations.drop(to, partitions);
   const store = new RedisStateStore({
-    redis: createRedis(conn, { connectionName: 'streamfold-rebuild-store' }),
+    // Connected now: a cluster client (unlike a single server's) does not connect on first use.
+    redis: await connectRedis(createRedis(conn, { connectionName: 'streamfold-rebuild-store' })),
     scripts,
     prefix: conn.statePrefix,
     topology: topology.name,

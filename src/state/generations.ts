@@ -2,9 +2,9 @@
  * The generation pointer and its shards, for `streamfold rebuild`: retire a live shard so it holds
  * still, restore it on abort, carry its outbox over, switch the pointer, drop a generation.
  */
-import type { Redis } from 'ioredis';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { allShardKeys, generationOf, shardKeys, topologyKeys } from './keys.js';
+import type { RedisConnection } from './redis-client.js';
 import type { ScriptRunner } from './script-loader.js';
 
 export interface Retired {
@@ -16,7 +16,7 @@ export interface Retired {
 
 export class Generations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly scripts: ScriptRunner,
     private readonly prefix: string,
     private readonly topology: string,

@@ -1,4 +1,11 @@
-export { connectRedis, createRedis, type RedisClientOptions } from './redis-client.js';
+export {
+  connectRedis,
+  createRedis,
+  errorText,
+  type RedisClientOptions,
+  type RedisConnection,
+} from './redis-client.js';
+export { deleteMatching, masters, scanKeys } from './keyspace.js';
 export {
   allShardKeys,
   COMMIT_HASHES,

@@ -1,15 +1,15 @@
-import type { Redis } from 'ioredis';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { BatchResult, OrderState } from '../pipeline/index.js';
 import { commitOperations } from './commit-args.js';
 import { COMMIT_HASHES, shardKeys, topologyKeys, type ShardKeys } from './keys.js';
 import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
+import type { RedisConnection } from './redis-client.js';
 import type { ScriptRunner } from './script-loader.js';
 import { parseParked, parseWindows } from './shard-load.js';
 import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
 
 export interface RedisStateStoreOptions {
-  redis: Redis;
+  redis: RedisConnection;
   scripts: ScriptRunner;
   prefix: string;
   topology: string;
@@ -30,7 +30,7 @@ function int(value: unknown, what: string): number {
 }
 
 export class RedisStateStore implements StateStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly scripts: ScriptRunner;
   private readonly prefix: string;
   private readonly topology: string;
@@ -80,6 +80,17 @@ export class RedisStateStore implements StateStore {
           'rebuild; waiting for the new generation',
       );
     }
+    // The pointer is read apart from the fence (another hash slot). Had a rebuild switched it
+    // in between, this shard may already be dropped and the fence would have revived it: read
+    // it again. Unchanged now means the fence came before the switch, hence before the
+    // retirement that precedes it, which fences this lease like any other owner's.
+    if (this.fixedGeneration === undefined && (await this.generation()) !== generation) {
+      throw new StreamfoldError(
+        ErrorCodes.SHARD_RETIRED,
+        `partition ${partition} of ${this.topology}: the generation pointer moved past ` +
+          `${generation} while it was being acquired; retrying with the new generation`,
+      );
+    }
     const [totalsReply, clock, open, parked] = await Promise.all([
       this.redis.hgetall(keys.totals),
       this.redis.hgetall(keys.clock),
@@ -121,14 +132,13 @@ export class RedisStateStore implements StateStore {
   }
 
   async unparkRequests(partitions: readonly number[]): Promise<Map<number, string[]>> {
-    const pipeline = this.redis.pipeline();
-    for (const p of partitions) pipeline.hkeys(this.keys(p).unpark);
-    const replies = (await pipeline.exec()) ?? [];
+    // One command per shard, not one pipeline: the shards live in different hash slots (and, in
+    // a Redis Cluster, on different nodes); they are sent together, without waiting in turn.
+    const replies = await Promise.all(partitions.map((p) => this.redis.hkeys(this.keys(p).unpark)));
     const requests = new Map<number, string[]>();
     partitions.forEach((p, i) => {
-      const [err, keys] = replies[i] ?? [null, []];
-      if (err) throw err;
-      if (Array.isArray(keys) && keys.length > 0) requests.set(p, keys as string[]);
+      const keys = replies[i] ?? [];
+      if (keys.length > 0) requests.set(p, keys);
     });
     return requests;
   }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
+import type { RedisConnection } from './redis-client.js';
 
 /** A Lua script file `lua/<name>-<numKeys>.lua`, registered on a client as a command. */
 export interface ScriptDefinition {
@@ -55,7 +56,7 @@ export class ScriptRunner {
     this.scripts = new Map(definitions.map((d) => [d.name, d]));
   }
 
-  register(client: Redis): void {
+  register(client: RedisConnection): void {
     for (const script of this.scripts.values()) {
       client.defineCommand(commandName(script.name), {
         lua: script.lua,
@@ -66,7 +67,7 @@ export class ScriptRunner {
 
   /** Runs a script now. */
   run(
-    client: Redis,
+    client: RedisConnection,
     name: string,
     keys: readonly string[],
     args: readonly ScriptArg[],

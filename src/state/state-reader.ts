@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { OrderState } from '../pipeline/types.js';
 import { generationOf, shardKeys, topologyKeys, type ShardKeys } from './keys.js';
+import type { RedisConnection } from './redis-client.js';
 
 /**
  * Read-only views over one generation of a topology's shards, for queries, reconciliation and
@@ -9,14 +9,18 @@ import { generationOf, shardKeys, topologyKeys, type ShardKeys } from './keys.js
  */
 export class StateReader {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     private readonly topology: string,
     readonly generation = 0,
   ) {}
 
   /** A reader of the generation that is live now. */
-  static async live(redis: Redis, prefix: string, topology: string): Promise<StateReader> {
+  static async live(
+    redis: RedisConnection,
+    prefix: string,
+    topology: string,
+  ): Promise<StateReader> {
     const reader = new StateReader(redis, prefix, topology);
     return new StateReader(redis, prefix, topology, await reader.liveGeneration());
   }

@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/state/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { idleCloseOffsets } from '../../src/pipeline/index.js';
 import { DEFAULT_START_TIME } from '../../src/sim/options.js';
-import { connectRedis, createRedis, shardKeys, topologyKeys } from '../../src/state/index.js';
+import {
+  connectRedis,
+  createRedis,
+  scanKeys as scanEveryMaster,
+  shardKeys,
+  topologyKeys,
+} from '../../src/state/index.js';
 import { cliPath } from '../helpers/cli.js';
 import { eventually, testConnection } from '../helpers/env.js';
 import { Scenario, type ScenarioTopology } from '../helpers/scenario.js';
@@ -135,16 +141,12 @@ function offsetsOf(answer: Answer): Record<string, number> {
   return answer.body.appliedOffsets as Record<string, number>;
 }
 
-async function redisClient(): Promise<Redis> {
+async function redisClient(): Promise<RedisConnection> {
   return connectRedis(createRedis(testConnection()));
 }
 
-async function scanKeys(redis: Redis, match: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const batch of redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>) {
-    keys.push(...batch);
-  }
-  return keys.sort();
+async function scanKeys(redis: RedisConnection, match: string): Promise<string[]> {
+  return (await scanEveryMaster(redis, match)).sort();
 }
 
 /** A worker log's `partition owned` lines: partition → the generations it was owned in. */

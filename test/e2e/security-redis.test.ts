@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/state/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnectionConfig } from '../../src/config/index.js';
 import { connectRedis, createRedis, StateReader } from '../../src/state/index.js';
@@ -115,7 +115,7 @@ describe('Redis over TLS with an ACL user', () => {
   let server: OwnRedisServer;
   let scenario: Scenario;
   let env: NodeJS.ProcessEnv;
-  let redis: Redis | undefined;
+  let redis: RedisConnection | undefined;
   const workers: WorkerProcess[] = [];
   const outputs: string[] = [];
 

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/state/index.js';
 import { afterEach, beforeEach } from 'vitest';
 import { connectKafka, createAdmin, type Admin } from '../../src/kafka/index.js';
-import { connectRedis, createRedis, StateReader } from '../../src/state/index.js';
+import { connectRedis, createRedis, deleteMatching, StateReader } from '../../src/state/index.js';
 import { runCliJson } from './cli.js';
 import { eventually, testConnection, testLogger, uniqueName } from './env.js';
 import { WorkerProcess } from './worker-process.js';
@@ -51,7 +51,7 @@ export class Scenario {
   private readonly workers: WorkerProcess[] = [];
   private readonly siblings: Scenario[] = [];
   private admin: Admin | undefined;
-  private redis: Redis | undefined;
+  private redis: RedisConnection | undefined;
 
   constructor(
     readonly partitions = 6,
@@ -200,10 +200,7 @@ export class Scenario {
     // Connect even when the test never did: its workers and CLI runs wrote under this prefix.
     await this.reader();
     const redis = this.redis!;
-    const stream = redis.scanStream({ match: `${this.prefix}:*`, count: 1000 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.del(...keys);
-    }
+    await deleteMatching(redis, `${this.prefix}:*`);
     redis.disconnect();
     const admin = await this.kafkaAdmin();
     await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/state/index.js';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { readTopic } from '../../src/kafka/read-topic.js';
 import { reconcile, ReferenceModel, type InvalidInput } from '../../src/reconcile/index.js';
 import { generate } from '../../src/sim/index.js';
-import { createRedis, shardKeys, StateReader, topologyKeys } from '../../src/state/index.js';
+import {
+  createRedis,
+  deleteMatching,
+  shardKeys,
+  StateReader,
+  topologyKeys,
+} from '../../src/state/index.js';
 import { compileTopology, type CompiledTopology } from '../../src/topology/index.js';
 import { testConnection, testLogger, uniqueName } from '../helpers/env.js';
 import { KafkaTestKit } from '../helpers/kafka.js';
@@ -59,7 +65,7 @@ describe('reconcile against the real broker and Redis', () => {
   const kit = new KafkaTestKit();
   const conn = testConnection();
   const log = testLogger();
-  let redis: Redis;
+  let redis: RedisConnection;
   let prefix: string;
 
   beforeEach(async () => {
@@ -69,14 +75,7 @@ describe('reconcile against the real broker and Redis', () => {
   });
 
   afterEach(async () => {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({
-      match: `${prefix}:*`,
-      count: 1000,
-    }) as AsyncIterable<string[]>) {
-      keys.push(...batch);
-    }
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteMatching(redis, `${prefix}:*`);
     await redis.quit();
     await kit.close();
   });
@@ -107,9 +106,10 @@ describe('reconcile against the real broker and Redis', () => {
     const read = await readTopic(conn, log, input, { onRecord: (r) => model.apply(r) });
     expect(model.counts.records).toBe(simulated.length);
     expect(model.counts.invalid).toBe(simulated.filter((r) => r.kind === 'malformed').length);
-    const write = redis.multi();
+    // One transaction per shard: a shard is one hash slot, the shards are not (Redis Cluster).
     for (const { partition, high } of read.partitions) {
       const keys = shardKeys(prefix, topology.name, partition);
+      const write = redis.multi();
       for (const entry of model.orders.get(partition)?.values() ?? []) {
         write.hset(
           keys.states,
@@ -121,9 +121,9 @@ describe('reconcile against the real broker and Redis', () => {
         write.hset(keys.totals, currency, String(cents));
       }
       if (high > 0) write.set(keys.applied, String(high - 1));
-      write.sadd(topologyKeys(prefix, topology.name).partitions, String(partition));
+      await write.exec();
+      await redis.sadd(topologyKeys(prefix, topology.name).partitions, String(partition));
     }
-    await write.exec();
     // Every dead letter, and the second one twice (a republished outbox entry).
     const letters = model.invalid.map((r) => deadLetter(input, r));
     expect(letters.length).toBeGreaterThan(2);

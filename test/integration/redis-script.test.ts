@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/state/index.js';
 import {
   COMMIT_HASHES,
   createRedis,
+  deleteMatching,
+  masters,
+  scanKeys,
   ScriptRunner,
   shardKeys,
   type ScriptArg,
@@ -11,7 +14,7 @@ import {
 import { testConnection, uniqueName } from '../helpers/env.js';
 
 describe('Redis round trip through a Lua script file', () => {
-  let redis: Redis;
+  let redis: RedisConnection;
   let prefix: string;
   const scripts = new ScriptRunner();
 
@@ -23,8 +26,7 @@ describe('Redis round trip through a Lua script file', () => {
   });
 
   afterEach(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteMatching(redis, `${prefix}:*`);
     await redis.quit();
   });
 
@@ -44,7 +46,8 @@ describe('Redis round trip through a Lua script file', () => {
       .queue(redis.pipeline(), 'fence', [keys.epoch, keys.applied], [])
       .exec();
     expect(results).toEqual([[null, [1, -1]]]);
-    await redis.script('FLUSH');
+    // Every master forgets the script (in a cluster the shard may live on any of them).
+    for (const node of masters(redis)) await node.script('FLUSH');
     expect(await scripts.run(redis, 'fence', [keys.epoch, keys.applied], [])).toEqual([2, -1]);
   });
 
@@ -148,7 +151,7 @@ describe('Redis round trip through a Lua script file', () => {
       );
 
       expect(reply).toEqual([-1, '2']);
-      expect(await redis.keys(`${keys.tag}:*`)).toEqual([keys.epoch]);
+      expect(await scanKeys(redis, `${keys.tag}:*`)).toEqual([keys.epoch]);
     });
 
     it('with a moved applied offset is stale and writes nothing', async () => {
@@ -160,7 +163,9 @@ describe('Redis round trip through a Lua script file', () => {
         -2,
         '5',
       ]);
-      expect((await redis.keys(`${keys.tag}:*`)).sort()).toEqual([keys.applied, keys.epoch].sort());
+      expect((await scanKeys(redis, `${keys.tag}:*`)).sort()).toEqual(
+        [keys.applied, keys.epoch].sort(),
+      );
     });
 
     it('refuses an unknown operation', async () => {

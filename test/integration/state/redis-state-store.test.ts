@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import { ErrorCodes } from '../../../src/errors.js';
 import {
   unparkBatch,
@@ -13,7 +12,9 @@ import {
 import {
   connectRedis,
   createRedis,
+  deleteMatching,
   RedisStateStore,
+  type RedisConnection,
   ScriptRunner,
   shardKeys,
 } from '../../../src/state/index.js';
@@ -70,8 +71,8 @@ function batch(
 }
 
 describe('RedisStateStore against a real Redis', () => {
-  let redis: Redis;
-  let other: Redis;
+  let redis: RedisConnection;
+  let other: RedisConnection;
   let prefix: string;
   let store: RedisStateStore;
   let rival: RedisStateStore;
@@ -90,8 +91,7 @@ describe('RedisStateStore against a real Redis', () => {
   });
 
   afterEach(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteMatching(redis, `${prefix}:*`);
     await store.close();
     await rival.close();
   });
