@@ -1,9 +1,9 @@
 import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import type { ConnectionConfig } from '../config/index.js';
+import type { ConnectionConfig, GroupConfig } from '../config/index.js';
 import { ConfigError, ErrorCodes, StreamfoldError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { commonProps, type RdKafkaProps } from './client-config.js';
+import { commonProps, groupProps, type RdKafkaProps } from './client-config.js';
 import { kafkaLogger } from './logger-adapter.js';
 
 const { Kafka } = kafkaJavascript.KafkaJS;
@@ -23,14 +23,23 @@ export interface ClientOptions {
  * KafkaJS-compatible defaults (auto-commit on, auto topic creation on, other fetch sizes), so
  * every property that matters is set explicitly below, where plain properties win.
  */
-function kafka(log: Logger, seen: SecuritySeen) {
+function kafka(log: Logger, seen: SecuritySeen, onFatal?: (message: string) => void) {
   // Brokers come from `bootstrap.servers`; the block's type insists on its own list.
   const kafkaJS = {
     logger: kafkaLogger(log, (message) => {
       seen.failure = securityFailure(message) ?? seen.failure;
+      if (onFatal && isFatal(message)) onFatal(message);
     }),
   } as KafkaJS.KafkaConfig;
   return new Kafka({ kafkaJS });
+}
+
+/**
+ * librdkafka's fatal error: the client instance can never work again (e.g. another member
+ * took over this static member's `group.instance.id`). The client only logs it and retries.
+ */
+export function isFatal(message: string): boolean {
+  return /Local: Fatal error|ERR__FATAL/.test(message);
 }
 
 /** The last authentication or TLS failure librdkafka logged for one client. */
@@ -69,7 +78,7 @@ export function createProducer(conn: ConnectionConfig, log: Logger, opts: Client
   const seen: SecuritySeen = {};
   return remember(
     kafka(log, seen).producer({
-      ...commonProps(conn, opts.clientId),
+      ...commonProps(conn, opts.clientId, 'producer'),
       'enable.idempotence': true,
       acks: -1,
       // Java's partitioner: the same key lands on the same partition as a Java producer's.
@@ -85,6 +94,10 @@ export function createProducer(conn: ConnectionConfig, log: Logger, opts: Client
 
 export interface ConsumerOptions extends ClientOptions {
   groupId: string;
+  /** Rebalance protocol and static membership (default: classic, cooperative-sticky). */
+  group?: GroupConfig;
+  /** Called with the log line when the client reports a fatal error (it is unusable then). */
+  onFatal?: (message: string) => void;
 }
 
 export function createConsumer(
@@ -94,14 +107,14 @@ export function createConsumer(
 ): Consumer {
   const seen: SecuritySeen = {};
   return remember(
-    kafka(log, seen).consumer({
+    kafka(log, seen, opts.onFatal).consumer({
       ...commonProps(conn, opts.clientId),
       'group.id': opts.groupId,
       // Offsets are committed by hand, only after Redis has applied the batch.
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'allow.auto.create.topics': false,
-      'partition.assignment.strategy': 'cooperative-sticky',
+      ...groupProps(opts.group),
       'max.partition.fetch.bytes': 1048576,
       'queued.max.messages.kbytes': 16384,
       'max.poll.interval.ms': 300000,
@@ -116,7 +129,7 @@ export function createAdmin(conn: ConnectionConfig, log: Logger, opts: ClientOpt
   const seen: SecuritySeen = {};
   return remember(
     kafka(log, seen).admin({
-      ...commonProps(conn, opts.clientId),
+      ...commonProps(conn, opts.clientId, 'admin'),
       ...opts.overrides,
     }),
     seen,

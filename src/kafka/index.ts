@@ -3,6 +3,7 @@ export {
   createAdmin,
   createConsumer,
   createProducer,
+  isFatal,
   securityFailure,
   type Admin,
   type ClientOptions,
@@ -10,6 +11,6 @@ export {
   type ConsumerOptions,
   type Producer,
 } from './clients.js';
-export { commonProps, type RdKafkaProps } from './client-config.js';
+export { commonProps, groupProps, type RdKafkaProps } from './client-config.js';
 export { ensureTopics, missingTopics, type EnsureResult, type TopicSpec } from './topics.js';
 export { headersAsText } from './header-text.js';

@@ -26,6 +26,8 @@ const groupPartitionLabels = ['group', 'topic', 'partition'] as const;
 const batchSizeBuckets = [1, 10, 50, 100, 250, 500, 1000, 2000, 5000] as const;
 const batchSecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
 const latencySecondsBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] as const;
+// A handoff is a fence, an outbox drain, a seek and a first batch: sub-second when healthy.
+const handoffSecondsBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
 const redisSecondsBuckets = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 ] as const;
@@ -137,6 +139,13 @@ export const metricCatalogue = {
     type: 'counter',
     help: 'Rebalance callbacks handled, by type.',
     labelNames: ['type'],
+  },
+  partitionHandoff: {
+    name: 'streamfold_partition_handoff_seconds',
+    type: 'histogram',
+    help: "Time from a partition's assignment to this worker's first committed batch of it.",
+    labelNames: ['topology'],
+    buckets: handoffSecondsBuckets,
   },
   fencedWrites: {
     name: 'streamfold_fenced_writes_total',

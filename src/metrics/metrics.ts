@@ -28,6 +28,8 @@ export class Metrics {
   private readonly now: () => number;
   /** Topics a topic-labelled histogram has seen: zeroing one again would wipe its buckets. */
   private readonly histogramTopics = new Set<string>();
+  /** The same for the topology-labelled handoff histogram. */
+  private readonly handoffTopologies = new Set<string>();
   private readonly assigned = new Map<string, number>();
 
   constructor(
@@ -91,6 +93,11 @@ export class Metrics {
       }
     }
     for (const topic of topics.produced) this.m.recordsProduced.inc({ topic }, 0);
+    for (const topology of topics.topologies ?? []) {
+      if (this.handoffTopologies.has(topology)) continue;
+      this.handoffTopologies.add(topology);
+      this.m.partitionHandoff.zero({ topology });
+    }
   }
 
   /** Records received from Kafka, before any is skipped as already applied. */
@@ -185,6 +192,12 @@ export class Metrics {
     } finally {
       this.observeRedisCommand(command, seconds(this.now() - started));
     }
+  }
+
+  /** From a partition's assignment to this worker's first committed batch of it. */
+  observeHandoff(topology: string, seconds: number): void {
+    this.handoffTopologies.add(topology);
+    this.m.partitionHandoff.observe({ topology }, seconds);
   }
 
   /** From sending the commit script to queuing the Kafka offset commit. */

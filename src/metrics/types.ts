@@ -14,6 +14,8 @@ export interface KnownTopics {
   readonly consumed: readonly string[];
   /** Topics written: derived outputs and the dead-letter topic. */
   readonly produced: readonly string[];
+  /** Topology names (the `topology` label of the partition handoff histogram). */
+  readonly topologies?: readonly string[];
 }
 
 /** One scrape in the exposition format, as served on `/metrics`. */

@@ -1,10 +1,11 @@
 import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import type { ConnectionConfig } from '../config/index.js';
+import type { ConnectionConfig, GroupConfig } from '../config/index.js';
 import { connectKafka, createConsumer, type Consumer, type RdKafkaProps } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { highWatermarksFromStats } from './consumer-stats.js';
+import { HandoffClock } from './handoff-clock.js';
 import { toSourceRecord } from './to-source-record.js';
 import type { BatchOutcome, PartitionHandler, SourceObserver } from './types.js';
 
@@ -15,6 +16,8 @@ export interface BatchSourceOptions {
   log: Logger;
   topic: string;
   groupId: string;
+  /** Rebalance protocol and static membership (default: classic, cooperative-sticky). */
+  group?: GroupConfig;
   clientId: string;
   handler: PartitionHandler;
   /** Partitions processed at once (one batch per partition at a time). */
@@ -27,6 +30,11 @@ export interface BatchSourceOptions {
   startPaused?: boolean;
   /** How often the client reports high watermarks for lag (0: never). */
   statsIntervalMs?: number;
+  /**
+   * The consumer hit a fatal error and will never consume again (a duplicate static member id,
+   * a fenced instance): the worker must stop.
+   */
+  onFatal?: (message: string) => void;
 }
 
 type Assignment = KafkaJS.TopicPartition[];
@@ -41,6 +49,7 @@ export class BatchSource {
   private readonly attempts = new Map<number, number>();
   private readonly resumeTimers = new Map<number, NodeJS.Timeout>();
   private readonly owned = new Set<number>();
+  private readonly handoff = new HandoffClock();
   private stopping = false;
   private joined = false;
   private paused: boolean;
@@ -51,6 +60,8 @@ export class BatchSource {
     this.consumer = createConsumer(opts.conn, opts.log, {
       clientId: opts.clientId,
       groupId: opts.groupId,
+      ...(opts.group ? { group: opts.group } : {}),
+      ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
       overrides: {
         'js.consumer.max.batch.size': opts.maxBatchSize,
         ...opts.overrides,
@@ -113,15 +124,22 @@ export class BatchSource {
     await this.consumer.disconnect();
   }
 
+  /**
+   * Both rebalance protocols are incremental (cooperative-sticky, KIP-848): `assignment` holds
+   * only the partitions added or taken away, and the client assigns or unassigns just those.
+   */
   private async onRebalance(
     err: { code: number },
     assignment: Assignment,
+    fns?: { assignmentLost?: () => boolean },
   ): Promise<Assignment | undefined> {
     const partitions = assignment
       .filter((tp) => tp.topic === this.opts.topic)
       .map((tp) => tp.partition);
     if (err.code === ErrorCodes.ERR__REVOKE_PARTITIONS) {
-      this.opts.log.info({ partitions }, 'partitions revoked');
+      const lost = fns?.assignmentLost?.() ?? false;
+      this.opts.log.info({ partitions, lost }, lost ? 'partitions lost' : 'partitions revoked');
+      this.handoff.revoked(partitions);
       for (const p of partitions) {
         clearTimeout(this.resumeTimers.get(p));
         this.resumeTimers.delete(p);
@@ -133,7 +151,11 @@ export class BatchSource {
       return undefined;
     }
     if (err.code !== ErrorCodes.ERR__ASSIGN_PARTITIONS) return undefined;
-    this.opts.log.info({ partitions }, 'partitions assigned');
+    this.handoff.assigned(partitions);
+    this.opts.log.info(
+      { partitions, protocol: this.opts.group?.protocol ?? 'classic' },
+      'partitions assigned',
+    );
     this.joined = true;
     for (const p of partitions) this.owned.add(p);
     this.opts.observer?.assigned(partitions, this.owned.size);
@@ -185,6 +207,9 @@ export class BatchSource {
     const { batch } = payload;
     if (batch.messages.length === 0 || this.stopping) return;
     const partition = batch.partition;
+    // Revoked while this batch was on its way: the new owner reads it. Handling it here would
+    // take the shard back (fence the new owner) for nothing; nothing is committed either.
+    if (!this.owned.has(partition)) return;
     if (this.paused) {
       // Paused while this batch was on its way: hand it back untouched.
       payload.pause();
@@ -211,7 +236,19 @@ export class BatchSource {
         { topic: batch.topic, partition, offset: String(outcome.nextOffset) },
       ]);
       observer?.offsetCommitted(partition, outcome.nextOffset);
+      this.handedOver(partition, outcome.nextOffset);
     }
+  }
+
+  /** The first committed batch since the partition was assigned: the handoff is complete. */
+  private handedOver(partition: number, nextOffset: number): void {
+    const seconds = this.handoff.committed(partition);
+    if (seconds === undefined) return;
+    this.opts.log.info(
+      { partition, handoffSeconds: Number(seconds.toFixed(3)), nextOffset },
+      'partition handoff complete',
+    );
+    this.opts.observer?.handedOver(partition, seconds);
   }
 
   private retryLater(

@@ -34,4 +34,6 @@ export interface SourceObserver {
   highWatermarks(byPartition: ReadonlyMap<number, number>): void;
   /** The Kafka offset commit for `nextOffset` was queued. */
   offsetCommitted(partition: number, nextOffset: number): void;
+  /** The first batch committed since the partition was assigned, `seconds` after assignment. */
+  handedOver(partition: number, seconds: number): void;
 }

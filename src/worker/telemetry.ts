@@ -31,7 +31,11 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
   ) {
     this.topic = topology.source.topic;
     this.group = topology.source.group;
-    metrics.zeroKnownLabels({ consumed: [this.topic], produced: Object.values(topology.outputs) });
+    metrics.zeroKnownLabels({
+      consumed: [this.topic],
+      produced: Object.values(topology.outputs),
+      topologies: [topology.name],
+    });
     metrics.setAssignedPartitions(this.topic, 0);
   }
 
@@ -102,6 +106,10 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
       partition,
       committedOffset: nextOffset,
     });
+  }
+
+  handedOver(_partition: number, seconds: number): void {
+    this.metrics.observeHandoff(this.topology.name, seconds);
   }
 
   commitFailed(reason: 'fenced' | 'stale' | 'error'): void {

@@ -1,5 +1,5 @@
 import kafkaJavascript from '@confluentinc/kafka-javascript';
-import type { ConnectionConfig } from '../config/index.js';
+import type { ConnectionConfig, GroupConfig } from '../config/index.js';
 import { startHttpServer, type HttpServer, type Readiness } from '../http/index.js';
 import { connectKafka, createProducer, type Producer } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +14,7 @@ import {
   StateReader,
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
-import type { StreamfoldError } from '../errors.js';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { crashHookFromEnv, faultHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { PartitionProcessor } from './partition-processor.js';
@@ -24,6 +24,8 @@ import { TimedStateStore } from './timed-state-store.js';
 
 export interface WorkerOptions {
   conn: ConnectionConfig;
+  /** Rebalance protocol and static membership of the consumer (default: classic). */
+  group?: GroupConfig;
   topology: CompiledTopology;
   log: Logger;
   version: string;
@@ -42,6 +44,19 @@ export interface WorkerOptions {
    * from then on; the caller should stop it and exit non-zero.
    */
   onFatal?: (error: StreamfoldError) => void;
+}
+
+/** A fatal consumer error as the worker reports it; with static membership, the likely cause. */
+function consumerFatal(message: string, instanceId: string | undefined): StreamfoldError {
+  const hint =
+    instanceId === undefined
+      ? ''
+      : ` (is another worker running with group.instance.id "${instanceId}"?)`;
+  return new StreamfoldError(
+    ErrorCodes.KAFKA_UNAVAILABLE,
+    `the Kafka consumer hit a fatal error and cannot consume again${hint}: ${message.split('\n')[0] ?? ''}`,
+    { retriable: false },
+  );
 }
 
 /** Wires source → processor → state store and outbox relay, and owns their lifecycle. */
@@ -141,12 +156,14 @@ export class Worker {
       log,
       topic: topology.source.topic,
       groupId: topology.source.group,
+      ...(this.opts.group ? { group: this.opts.group } : {}),
       clientId: `streamfold-${topology.name}`,
       handler: processor,
       concurrency: this.opts.concurrency ?? topology.source.partitions,
       maxBatchSize: this.opts.maxBatchSize ?? 2000,
       observer: telemetry,
       startPaused: this.opts.startPaused ?? false,
+      onFatal: (message) => this.failed(consumerFatal(message, this.opts.group?.instanceId)),
     });
     await this.source.start();
     this.startTicking(processor);

@@ -6,14 +6,19 @@ import { loadTopology, topologyTopics, type CompiledTopology } from '../../topol
 import { Worker, type BatchStats } from '../../worker/index.js';
 import type { ConnectionConfig } from '../../config/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { groupFrom, withGroupOptions, type GroupFlagValues } from '../group-options.js';
 import { positiveInt } from '../parse-options.js';
+import { whileKafkaUnavailable } from '../wait-for-kafka.js';
 import { version } from '../version.js';
+
+type ConnectionFlags = Parameters<typeof connectionFrom>[0];
 
 interface RunFlags {
   paused?: boolean;
   concurrency?: number;
   maxBatch?: number;
   drainTimeoutMs?: number;
+  kafkaWaitMs?: number;
 }
 
 /** Refuses to start against a cluster that lacks the topology's topics. */
@@ -78,39 +83,55 @@ function progressLogger(log: Logger): { onBatch: (s: BatchStats) => void; stop: 
 
 export function registerRun(program: Command): void {
   withConnectionOptions(
-    program
-      .command('run')
-      .description('run the worker for a topology until SIGTERM or SIGINT')
-      .argument('[topology]', 'topology file', 'topologies/orders.yaml')
-      .addOption(
-        new Option(
-          '--concurrency <n>',
-          'partitions processed at once (default: the topology partitions)',
-        ).argParser(positiveInt('--concurrency')),
-      )
-      .addOption(
-        new Option('--max-batch <n>', 'records per batch at most')
-          .default(2000)
-          .argParser(positiveInt('--max-batch')),
-      )
-      .option(
-        '--paused',
-        'own the partitions and report lag, but process nothing until POST /resume',
-      )
-      .addOption(
-        new Option('--drain-timeout-ms <ms>', 'how long a stop waits for in-flight batches')
-          .default(30_000)
-          .argParser(positiveInt('--drain-timeout-ms')),
-      ),
-  ).action(async (file: string, flags: RunFlags & Parameters<typeof connectionFrom>[0]) => {
+    withGroupOptions(
+      program
+        .command('run')
+        .description('run the worker for a topology until SIGTERM or SIGINT')
+        .argument('[topology]', 'topology file', 'topologies/orders.yaml')
+        .addOption(
+          new Option(
+            '--concurrency <n>',
+            'partitions processed at once (default: the topology partitions)',
+          ).argParser(positiveInt('--concurrency')),
+        )
+        .addOption(
+          new Option('--max-batch <n>', 'records per batch at most')
+            .default(2000)
+            .argParser(positiveInt('--max-batch')),
+        )
+        .option(
+          '--paused',
+          'own the partitions and report lag, but process nothing until POST /resume',
+        )
+        .addOption(
+          new Option('--drain-timeout-ms <ms>', 'how long a stop waits for in-flight batches')
+            .default(30_000)
+            .argParser(positiveInt('--drain-timeout-ms')),
+        )
+        .addOption(
+          new Option(
+            '--kafka-wait-ms <ms>',
+            'how long the start waits for an unreachable broker before exiting 1',
+          )
+            .default(60_000)
+            .argParser(positiveInt('--kafka-wait-ms')),
+        ),
+    ),
+  ).action(async (file: string, flags: RunFlags & GroupFlagValues & ConnectionFlags) => {
     const conn = connectionFrom(flags);
+    const group = groupFrom(flags);
     const topology = loadTopology(file);
     const log = createLogger(conn.logLevel, 'streamfold');
-    await checkTopics(conn, topology, log);
+    await whileKafkaUnavailable(
+      () => checkTopics(conn, topology, log),
+      flags.kafkaWaitMs ?? 60_000,
+      log,
+    );
     const progress = progressLogger(log);
     let requestStop: (reason: NodeJS.Signals | 'fatal') => void = () => undefined;
     const worker = new Worker({
       conn,
+      group,
       topology,
       log,
       version,
@@ -162,6 +183,8 @@ export function registerRun(program: Command): void {
         topology: topology.name,
         topic: topology.source.topic,
         group: topology.source.group,
+        groupProtocol: group.protocol,
+        ...(group.instanceId === undefined ? {} : { groupInstanceId: group.instanceId }),
         version,
       },
       'starting',

@@ -14,6 +14,7 @@ import {
  * id above all, would grow a series per value.
  */
 const boundedLabels = new Set([
+  'topology',
   'group',
   'topic',
   'partition',

@@ -319,4 +319,22 @@ describe('WorkerTelemetry', () => {
 
     expect(await value(metrics, 'streamfold_commit_duration_seconds_count', {})).toBe(1);
   });
+
+  it('observes partition handoffs under the topology, zeroed at start', async () => {
+    const handoff = (suffix: string) =>
+      value(metrics, `streamfold_partition_handoff_seconds_${suffix}`, { topology: 'orders' });
+    expect(await handoff('count')).toBe(0);
+
+    telemetry.handedOver(2, 0.2);
+    telemetry.handedOver(3, 1.5);
+
+    expect(await handoff('count')).toBe(2);
+    expect(await handoff('sum')).toBeCloseTo(1.7);
+    expect(
+      await value(metrics, 'streamfold_partition_handoff_seconds_bucket', {
+        topology: 'orders',
+        le: '0.25',
+      }),
+    ).toBe(1);
+  });
 });
