@@ -4,17 +4,9 @@ import {
   loadConnectionConfig,
   loadGroupConfig,
 } from '../../../src/config/index.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../helpers/config-issues.js';
 
-function issuesOf(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => ({ ...i }));
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = (fn: () => unknown) => configIssues(fn).map((i) => ({ ...i }));
 
 describe('loadGroupConfig', () => {
   it('defaults to the classic protocol and dynamic membership', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaPassthrough, loadConnectionConfig } from '../../../src/config/index.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../helpers/config-issues.js';
 
-function issuesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => i.path);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = (fn: () => unknown) => configIssues(fn).map((i) => i.path);
 
 describe('loadConnectionConfig', () => {
   it('uses the documented defaults', () => {

@@ -4,21 +4,13 @@ import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { loadConnectionConfig } from '../../../src/config/index.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../helpers/config-issues.js';
 import { createRedis, tlsOptions } from '../../../src/state/redis-client.js';
 
 const source = '(--redis-cluster / REDIS_CLUSTER_NODES)';
 const field = `redisCluster ${source}`;
 
-function issues(fn: () => unknown): readonly { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const issues = configIssues;
 
 describe('the Redis Cluster setting', () => {
   it('is absent by default: one Redis at the URL', () => {

@@ -10,6 +10,7 @@ import type {
   OrderState,
   SourceRecord,
 } from '../../../src/pipeline/index.js';
+import type { CompiledTopology } from '../../../src/topology/index.js';
 
 export const TOPIC = 'order-events';
 export const PARTITION = 3;
@@ -128,3 +129,16 @@ export function eventRecord(event: OrderEvent | object, opts: RecordOptions = {}
   const key = opts.key !== undefined ? opts.key : typeof orderId === 'string' ? orderId : null;
   return rawRecord(JSON.stringify(event), { ...opts, key });
 }
+
+/** A compiled topology over the fixtures' topic and outputs, for worker and source tests. */
+export const unitTopology: CompiledTopology = {
+  name: 'orders',
+  description: 'unit test topology',
+  file: 'test.yaml',
+  source: { topic: TOPIC, group: 'orders-group', partitions: 4, replicationFactor: 1 },
+  event: { schema: 'order-event/v1', maxValueBytes: MAX_BYTES },
+  outputs: ctx.outputs,
+  aggregates: [],
+  aggregators: [],
+  parking: { maxAttempts: 3 },
+};

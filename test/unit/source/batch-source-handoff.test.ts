@@ -9,11 +9,10 @@ import { createMetrics, type Metrics } from '../../../src/metrics/index.js';
 import type { SourceRecord } from '../../../src/pipeline/index.js';
 import { OutboxRelay } from '../../../src/sinks/index.js';
 import { BatchSource } from '../../../src/source/index.js';
-import type { CompiledTopology } from '../../../src/topology/index.js';
 import { PartitionProcessor } from '../../../src/worker/partition-processor.js';
 import { WorkerTelemetry } from '../../../src/worker/telemetry.js';
 import { FakeStateStore } from '../../helpers/fake-state-store.js';
-import { ctx, eventRecord, MAX_BYTES, paid, placed, TOPIC } from '../pipeline/fixtures.js';
+import { eventRecord, paid, placed, TOPIC, unitTopology } from '../pipeline/fixtures.js';
 
 const { ErrorCodes } = kafkaJavascript.KafkaJS;
 
@@ -63,17 +62,7 @@ vi.mock('../../../src/kafka/index.js', async (importOriginal) => ({
 }));
 
 const P = 3;
-const topology: CompiledTopology = {
-  name: 'orders',
-  description: 'unit test topology',
-  file: 'test.yaml',
-  source: { topic: TOPIC, group: 'orders-group', partitions: 4, replicationFactor: 1 },
-  event: { schema: 'order-event/v1', maxValueBytes: MAX_BYTES },
-  outputs: ctx.outputs,
-  aggregates: [],
-  aggregators: [],
-  parking: { maxAttempts: 3 },
-};
+const topology = unitTopology;
 
 function payload(records: SourceRecord[]): KafkaJS.EachBatchPayload {
   const messages = records.map((r) => ({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../helpers/config-issues.js';
 import {
   compileTopology,
   loadTopology,
@@ -19,15 +20,7 @@ const minimal: TopologyFile = {
   outputs: { status: 's', revenue: 'r', anomalies: 'a', deadLetter: 'd' },
 };
 
-function issuesOf(fn: () => unknown): readonly { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = configIssues;
 
 describe('loadTopology', () => {
   it('validates the shipped topologies/orders.yaml', () => {

@@ -19,30 +19,19 @@ import {
 } from '../../../src/worker/partition-processor.js';
 import { FakeStateStore } from '../../helpers/fake-state-store.js';
 import {
-  ctx,
   eventRecord,
-  MAX_BYTES,
   paid,
   PARTITION,
   placed,
   rawRecord,
   shipped,
   TOPIC,
+  unitTopology,
 } from '../pipeline/fixtures.js';
 
 const P = PARTITION;
 
-const topology: CompiledTopology = {
-  name: 'orders',
-  description: 'unit test topology',
-  file: 'test.yaml',
-  source: { topic: TOPIC, group: 'orders-group', partitions: 4, replicationFactor: 1 },
-  event: { schema: 'order-event/v1', maxValueBytes: MAX_BYTES },
-  outputs: ctx.outputs,
-  aggregates: [],
-  aggregators: [],
-  parking: { maxAttempts: 3 },
-};
+const topology = unitTopology;
 
 interface Published {
   topic: string;
