@@ -191,6 +191,10 @@ export class Scenario {
       this.env,
       [0, 1],
     );
+    // A failed reconcile is a test failure whose evidence is deleted with the scenario: keep it
+    // in the test output.
+    if (!json.ok)
+      process.stderr.write(`reconcile of ${this.name} failed: ${JSON.stringify(json)}\n`);
     return { code, report: json };
   }
 
