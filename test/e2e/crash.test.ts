@@ -62,7 +62,7 @@ describe('the worker killed with SIGKILL, again and again', () => {
     expect(kills.length).toBeGreaterThanOrEqual(10);
 
     const survivor = scenario().startWorker({}, workerArgs);
-    await scenario().waitDrained(180_000);
+    await scenario().waitDrained(180_000, { published: true });
     const { report } = await scenario().reconcile();
     expect(report).toMatchObject({ ok: true });
 

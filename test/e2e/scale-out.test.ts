@@ -97,7 +97,7 @@ describe('scale-out: workers join and leave every 20 s under load', () => {
 
       const produced = await producing;
       expect(produced).not.toHaveProperty('error');
-      await s.waitDrained(180_000);
+      await s.waitDrained(180_000, { published: true });
       const { report } = await s.reconcile();
       expect(report).toMatchObject({ ok: true });
 

@@ -30,7 +30,7 @@ describe('two workers in one group', () => {
       b.signal(signal);
       await b.exited;
 
-      await scenario().waitDrained(180_000);
+      await scenario().waitDrained(180_000, { published: true });
       const { report } = await scenario().reconcile();
       expect(report).toMatchObject({ ok: true });
       expect(a.running).toBe(true);

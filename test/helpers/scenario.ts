@@ -168,17 +168,27 @@ export class Scenario {
   }
 
   /** Waits until Redis has applied every record currently in the source topic. */
-  async waitDrained(timeoutMs = 120_000): Promise<void> {
+  /**
+   * Waits until Redis has applied every input record; with `published`, also until every
+   * outbox is empty. After a worker was killed, its last batches can be applied with their
+   * derived records still in the outbox, which only the next owner publishes: a check of the
+   * output topics must wait for that too.
+   */
+  async waitDrained(timeoutMs = 120_000, opts: { published?: boolean } = {}): Promise<void> {
     const highs = await this.highWatermarks();
     const reader = await this.reader();
     const partitions = [...highs.keys()];
     await eventually(
-      'Redis to apply every input record',
+      opts.published
+        ? 'Redis to apply and publish every input record'
+        : 'Redis to apply every input record',
       async () => {
         const applied = await reader.applied(partitions);
-        return partitions.every((p) => (applied.get(p) ?? -1) === (highs.get(p) ?? 0) - 1)
-          ? true
-          : undefined;
+        const done = partitions.every((p) => (applied.get(p) ?? -1) === (highs.get(p) ?? 0) - 1);
+        if (!done) return undefined;
+        if (!opts.published) return true;
+        const outbox = await reader.outboxDepth(partitions);
+        return partitions.every((p) => (outbox.get(p) ?? 0) === 0) ? true : undefined;
       },
       timeoutMs,
       200,
