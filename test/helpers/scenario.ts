@@ -201,10 +201,10 @@ export class Scenario {
       this.env,
       [0, 1],
     );
-    // A failed reconcile is a test failure whose evidence is deleted with the scenario: keep it
-    // in the test output.
+    // A report that is not ok fails most tests, and the scenario deletes the evidence: keep it
+    // in the output (tests that expect a difference print it too).
     if (!json.ok)
-      process.stderr.write(`reconcile of ${this.name} failed: ${JSON.stringify(json)}\n`);
+      process.stderr.write(`reconcile report of ${this.name} (not ok): ${JSON.stringify(json)}\n`);
     return { code, report: json };
   }
 
