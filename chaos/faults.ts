@@ -173,6 +173,15 @@ export class FaultInjector {
     log(`healed ${fault.kind}`, { afterMs: record.healedAtMs - record.atMs });
   }
 
+  /** After a broker kill or stop: wait the fault's pause, start it again, note how long. */
+  private async restartBroker(f: FaultRecord): Promise<void> {
+    await sleep(f.ms);
+    const began = Date.now();
+    await this.broker.start();
+    f.notes.push(`broker listening ${Date.now() - began} ms after restart`);
+    f.healedAtMs = elapsed();
+  }
+
   private async inject(f: FaultRecord): Promise<void> {
     const w = f.worker === undefined ? undefined : this.workers[f.worker];
     switch (f.kind) {
@@ -211,11 +220,7 @@ export class FaultInjector {
       case 'broker-sigkill': {
         f.pid = this.broker.process.pid;
         await this.broker.process.kill();
-        await sleep(f.ms);
-        const began = Date.now();
-        await this.broker.start();
-        f.notes.push(`broker listening ${Date.now() - began} ms after restart`);
-        f.healedAtMs = elapsed();
+        await this.restartBroker(f);
         return;
       }
       case 'broker-sigterm': {
@@ -226,11 +231,7 @@ export class FaultInjector {
           `stopped in ${Date.now() - began} ms` +
             (graceful ? '' : '; did not stop within 60 s of SIGTERM, killed'),
         );
-        await sleep(f.ms);
-        const restarted = Date.now();
-        await this.broker.start();
-        f.notes.push(`broker listening ${Date.now() - restarted} ms after restart`);
-        f.healedAtMs = elapsed();
+        await this.restartBroker(f);
         return;
       }
       case 'broker-sigstop': {

@@ -2,7 +2,6 @@
  * The verdicts after the run has healed and drained: the project's own reconciliation, and the
  * status topic checked against the reference model (every applied transition published).
  */
-import { execFile } from 'node:child_process';
 import type { ConnectionConfig } from '../src/config/index.js';
 import type { Admin } from '../src/kafka/index.js';
 import { readTopic, type TopicRecord } from '../src/kafka/read-topic.js';
@@ -11,6 +10,7 @@ import { PROCESSING_ERROR_CLASS } from '../src/pipeline/index.js';
 import { ReferenceModel } from '../src/reconcile/index.js';
 import type { StateReader } from '../src/state/index.js';
 import { withTimeout } from './sampler.js';
+import { runCli } from './stack.js';
 import { sleep } from './util.js';
 
 export interface DrainResult {
@@ -66,27 +66,18 @@ export interface ReconcileVerdict {
 }
 
 /** `streamfold reconcile <topology> --json`, as an operator runs it. */
-export function runReconcile(
+export async function runReconcile(
   cli: string,
   topologyFile: string,
   env: NodeJS.ProcessEnv,
 ): Promise<ReconcileVerdict> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, 'reconcile', topologyFile, '--json'],
-      { env, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 },
-      (error, stdout, stderr) => {
-        const exitCode = typeof error?.code === 'number' ? error.code : error ? -1 : 0;
-        try {
-          const report = JSON.parse(stdout) as Record<string, unknown>;
-          resolve({ ok: exitCode === 0 && report.ok === true, exitCode, report });
-        } catch {
-          resolve({ ok: false, exitCode, error: `${stderr}${stdout}`.slice(-2000) });
-        }
-      },
-    );
-  });
+  const r = await runCli(cli, ['reconcile', topologyFile, '--json'], env, 600_000);
+  try {
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    return { ok: r.code === 0 && report.ok === true, exitCode: r.code, report };
+  } catch {
+    return { ok: false, exitCode: r.code, error: `${r.stderr}${r.stdout}`.slice(-2000) };
+  }
 }
 
 export interface GapVerdict {

@@ -28,19 +28,21 @@ async function ports(): Promise<[number, number, number, number]> {
   return [...taken] as [number, number, number, number];
 }
 
+/** One `streamfold` command; its exit code (−1 when it could not run or timed out) and output. */
 export function runCli(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ code: number; out: string }> {
+  timeoutMs = 0,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cli, ...args],
-      { env, maxBuffer: 64 * 1024 * 1024 },
+      { env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = typeof error?.code === 'number' ? error.code : error ? -1 : 0;
-        resolve({ code, out: `${stdout}${stderr}` });
+        resolve({ code, stdout, stderr });
       },
     );
   });
@@ -138,7 +140,9 @@ export class ChaosStack {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const r = await runCli(cli, ['topics', 'create', this.topologyFile, '--json'], env);
       if (r.code === 0) return;
-      log(`topics create failed (attempt ${attempt})`, { out: r.out.slice(-300) });
+      log(`topics create failed (attempt ${attempt})`, {
+        out: `${r.stdout}${r.stderr}`.slice(-300),
+      });
       await sleep(2000);
     }
     throw new Error('could not create the topics');
