@@ -78,6 +78,22 @@ export default tseslint.config(
     },
   },
   {
+    // The per-partition protocol is shared by the worker and the rebuild; neither it nor the
+    // rebuild may reach into the worker's wiring, or the two would drift into two protocols.
+    // (This block replaces the one above for these files, so it repeats its two patterns.)
+    files: ['src/protocol/**/*.ts', 'src/rebuild/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['ioredis'], message: 'Only src/state/ talks to Redis.' },
+        { group: ['prom-client'], message: 'Only src/metrics/ talks to prom-client.' },
+        {
+          group: ['**/worker/*', '**/worker'],
+          message: 'protocol/ and rebuild/ must not import from worker/: use src/protocol/.',
+        },
+      ]),
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -9,6 +9,7 @@ import type { ConnectionConfig } from '../config/index.js';
 import { readTopic, type TopicRecord } from '../kafka/read-topic.js';
 import type { Logger } from '../logger.js';
 import type { SourceRecord } from '../pipeline/index.js';
+import { PartitionProcessor } from '../protocol/index.js';
 import {
   connectRedis,
   createRedis,
@@ -18,7 +19,6 @@ import {
   StateReader,
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
-import { PartitionProcessor } from '../worker/partition-processor.js';
 import { diffGenerations, type GenerationDiff } from './diff-generations.js';
 import { QuietStore } from './quiet-store.js';
 import { processingFailures, ReplayLog } from './replay-log.js';

@@ -7,9 +7,9 @@ import type { ConnectionConfig } from '../config/index.js';
 import { readTopic, type TopicRecord } from '../kafka/read-topic.js';
 import type { Logger } from '../logger.js';
 import { idleCloseOffsets, PROCESSING_ERROR_CLASS, unparkLog } from '../pipeline/index.js';
+import type { PartitionProcessor } from '../protocol/index.js';
 import type { StateReader } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
-import type { PartitionProcessor } from '../worker/partition-processor.js';
 
 /** What the live generation did between records, on wall-clock time or by an operator. */
 type LoggedAction = { kind: 'unpark'; key: string } | { kind: 'idle' };

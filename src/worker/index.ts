@@ -1,4 +1,3 @@
 export { Worker, type WorkerOptions } from './worker.js';
-export { CrashPoints, crashHookFromEnv, type CrashPoint } from './crash-points.js';
 export { WorkerStates, canTransition, type WorkerState } from './lifecycle.js';
 export type { BatchStats } from './telemetry.js';

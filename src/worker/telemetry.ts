@@ -1,8 +1,8 @@
 import type { Metrics, ProcessResult } from '../metrics/index.js';
 import type { BatchResult, SourceRecord } from '../pipeline/types.js';
+import type { ProcessorObserver } from '../protocol/index.js';
 import type { SourceObserver } from '../source/index.js';
 import type { CompiledTopology } from '../topology/index.js';
-import type { ProcessorObserver } from './partition-processor.js';
 
 /** Per-batch figures for progress lines. */
 export interface BatchStats {

@@ -4,6 +4,7 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/index.
 import { connectKafka, createProducer, type Producer } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
+import { crashHookFromEnv, faultHookFromEnv, PartitionProcessor } from '../protocol/index.js';
 import { OutboxRelay } from '../sinks/index.js';
 import { BatchSource } from '../source/index.js';
 import {
@@ -15,9 +16,7 @@ import {
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
-import { crashHookFromEnv, faultHookFromEnv } from './crash-points.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
-import { PartitionProcessor } from './partition-processor.js';
 import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
 import { TimedStateStore } from './timed-state-store.js';

@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from '../../../src/metrics/index.js';
 import type { SourceRecord } from '../../../src/pipeline/index.js';
 import { OutboxRelay } from '../../../src/sinks/index.js';
 import { BatchSource } from '../../../src/source/index.js';
-import { PartitionProcessor } from '../../../src/worker/partition-processor.js';
+import { PartitionProcessor } from '../../../src/protocol/partition-processor.js';
 import { WorkerTelemetry } from '../../../src/worker/telemetry.js';
 import { FakeStateStore } from '../../helpers/fake-state-store.js';
 import { eventRecord, paid, placed, TOPIC, unitTopology } from '../pipeline/fixtures.js';

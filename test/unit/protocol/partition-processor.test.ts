@@ -12,11 +12,11 @@ import {
 } from '../../../src/pipeline/index.js';
 import { OutboxRelay } from '../../../src/sinks/index.js';
 import type { CompiledTopology } from '../../../src/topology/index.js';
-import { CrashPoints, type CrashPoint } from '../../../src/worker/crash-points.js';
+import { CrashPoints, type CrashPoint } from '../../../src/protocol/crash-points.js';
 import {
   PartitionProcessor,
   type ProcessorObserver,
-} from '../../../src/worker/partition-processor.js';
+} from '../../../src/protocol/partition-processor.js';
 import { FakeStateStore } from '../../helpers/fake-state-store.js';
 import {
   eventRecord,
