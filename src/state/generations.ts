@@ -5,6 +5,7 @@
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { allShardKeys, generationOf, shardKeys, topologyKeys } from './keys.js';
 import type { RedisConnection } from './redis-client.js';
+import { ScriptCodes } from './script-codes.js';
 import type { ScriptRunner } from './script-loader.js';
 
 export interface Retired {
@@ -40,10 +41,14 @@ export class Generations {
     return { previousEpoch, applied: Number(applied) };
   }
 
-  /** Makes a retired shard ownable again, with an epoch past every earlier token. */
-  async restore(generation: number, partition: number): Promise<void> {
+  /**
+   * Makes a retired shard ownable again, with an epoch past every earlier token. False when the
+   * shard was not retired (it is left as it was).
+   */
+  async restore(generation: number, partition: number): Promise<boolean> {
     const keys = shardKeys(this.prefix, this.topology, partition, generation);
-    await this.scripts.run(this.redis, 'restore-shard', [keys.epoch], []);
+    const reply = await this.scripts.run(this.redis, 'restore-shard', [keys.epoch], []);
+    return reply !== ScriptCodes.notRetired;
   }
 
   /** Points readers and owners at `to`, if the pointer still says `from`. */

@@ -23,6 +23,7 @@ export {
   type ScriptArg,
   type ScriptDefinition,
 } from './script-loader.js';
+export { ScriptCodes, type ScriptCode } from './script-codes.js';
 export { encodeOutbox, decodeOutbox } from './outbox-codec.js';
 export { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
 export type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';

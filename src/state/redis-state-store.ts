@@ -4,6 +4,7 @@ import { commitOperations } from './commit-args.js';
 import { COMMIT_HASHES, shardKeys, topologyKeys, type ShardKeys } from './keys.js';
 import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
 import type { RedisConnection } from './redis-client.js';
+import { ScriptCodes } from './script-codes.js';
 import type { ScriptRunner } from './script-loader.js';
 import { parseParked, parseWindows } from './shard-load.js';
 import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
@@ -73,7 +74,7 @@ export class RedisStateStore implements StateStore {
       [keys.epoch, keys.applied],
       [],
     )) as [unknown, unknown];
-    if (epoch === -3) {
+    if (epoch === ScriptCodes.retired) {
       throw new StreamfoldError(
         ErrorCodes.SHARD_RETIRED,
         `partition ${partition} of ${this.topology} (generation ${generation}) was retired by a ` +
@@ -161,8 +162,13 @@ export class RedisStateStore implements StateStore {
       args,
     )) as [unknown, unknown, unknown];
     const code = int(reply[0], 'commit status');
-    if (code === -1) return { status: 'fenced' };
-    if (code === -2) return { status: 'stale', applied: int(reply[1], 'applied offset') };
+    if (code === ScriptCodes.fenced) return { status: 'fenced' };
+    if (code === ScriptCodes.stale) {
+      return { status: 'stale', applied: int(reply[1], 'applied offset') };
+    }
+    if (code !== ScriptCodes.committed) {
+      throw new StreamfoldError(ErrorCodes.REDIS_SCRIPT, `unexpected commit status ${code}`);
+    }
     lease.applied = batch.lastOffset;
     for (const [currency, delta] of batch.totalsDelta) {
       lease.totals.set(currency, (lease.totals.get(currency) ?? 0) + delta);

@@ -6,6 +6,7 @@ import {
   deleteMatching,
   masters,
   scanKeys,
+  ScriptCodes,
   ScriptRunner,
   shardKeys,
   type ScriptArg,
@@ -97,7 +98,7 @@ describe('Redis round trip through a Lua script file', () => {
         'records',
       )) as [number, string, string];
 
-      expect(reply.slice(0, 2)).toEqual([1, '5']);
+      expect(reply.slice(0, 2)).toEqual([ScriptCodes.committed, '5']);
       expect(reply[2]).toMatch(/^\d+-\d+$/);
       expect(await redis.get(keys.applied)).toBe('5');
       expect(await hashes(keys)).toEqual({
@@ -130,7 +131,11 @@ describe('Redis round trip through a Lua script file', () => {
       await scripts.run(redis, 'fence', [keys.epoch, keys.applied], []);
       await redis.set(keys.applied, '9');
       await redis.hset(keys.unpark, 'o-1', '1');
-      expect(await commit(keys, ['1', '9', '9'], [['D', 11, 1, 'o-1']])).toEqual([1, '9', '']);
+      expect(await commit(keys, ['1', '9', '9'], [['D', 11, 1, 'o-1']])).toEqual([
+        ScriptCodes.committed,
+        '9',
+        '',
+      ]);
       expect(await redis.get(keys.applied)).toBe('9');
       expect(await redis.exists(keys.unpark, keys.outbox)).toBe(0);
     });
@@ -150,7 +155,7 @@ describe('Redis round trip through a Lua script file', () => {
         'records',
       );
 
-      expect(reply).toEqual([-1, '2']);
+      expect(reply).toEqual([ScriptCodes.fenced, '2']);
       expect(await scanKeys(redis, `${keys.tag}:*`)).toEqual([keys.epoch]);
     });
 
@@ -160,7 +165,7 @@ describe('Redis round trip through a Lua script file', () => {
       await redis.set(keys.applied, '5');
 
       expect(await commit(keys, ['1', '-1', '5'], [['H', 4, 1, 'o-1', '{}']], 'x')).toEqual([
-        -2,
+        ScriptCodes.stale,
         '5',
       ]);
       expect((await scanKeys(redis, `${keys.tag}:*`)).sort()).toEqual(
@@ -208,7 +213,7 @@ describe('Redis round trip through a Lua script file', () => {
       await redis.set(keys.applied, '7');
       await retire(keys);
 
-      expect(await fence(keys)).toEqual([-3, 'retired']);
+      expect(await fence(keys)).toEqual([ScriptCodes.retired, 'retired']);
       expect(await redis.get(keys.epoch)).toBe('retired:2');
       const committed = await scripts.run(redis, 'commit-batch', commitKeys(keys), [
         '2',
@@ -222,7 +227,7 @@ describe('Redis round trip through a Lua script file', () => {
         '{}',
         'records',
       ]);
-      expect(committed).toEqual([-1, 'retired:2']);
+      expect(committed).toEqual([ScriptCodes.fenced, 'retired:2']);
       expect(await redis.exists(keys.states, keys.outbox)).toBe(0);
       expect(await redis.get(keys.applied)).toBe('7');
     });
@@ -247,14 +252,14 @@ describe('Redis round trip through a Lua script file', () => {
       // The old owner's commit (token 3) is fenced; the next owner gets an epoch above it.
       expect(
         await scripts.run(redis, 'commit-batch', commitKeys(keys), ['3', '4', '5', 0, '']),
-      ).toEqual([-1, '4']);
+      ).toEqual([ScriptCodes.fenced, '4']);
       expect(await fence(keys)).toEqual([5, 4]);
     });
 
     it('restore leaves a shard that is not retired alone', async () => {
       const keys = shardKeys(prefix, 'orders', 4);
       await fence(keys);
-      expect(await restore(keys)).toBe(0);
+      expect(await restore(keys)).toBe(ScriptCodes.notRetired);
       expect(await redis.get(keys.epoch)).toBe('1');
     });
 
