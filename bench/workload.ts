@@ -15,7 +15,7 @@ import { writeTopology } from './topology-file.js';
 import type { BenchContext, Workload } from './types.js';
 
 export const DUPLICATES = 0.01;
-/** The default topology's value size limit (DESIGN.md §4). */
+/** The default topology's value size limit (docs/architecture.md, The orders contract). */
 export const MAX_VALUE_BYTES = 65_536;
 
 /** How many orders make about `events` records with this seed. */

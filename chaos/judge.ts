@@ -111,8 +111,9 @@ interface StatusValue {
 }
 
 /**
- * The status topic gap-free: every transition the reference model applies (DESIGN.md §4 rules,
- * src/reconcile) appears on it at least once, and so every order's final status.
+ * The status topic gap-free: every transition the reference model applies (the lifecycle of
+ * docs/architecture.md's orders contract, src/reconcile) appears on it at least once, and so
+ * every order's final status.
  */
 export async function checkStatusGapFree(
   conn: ConnectionConfig,

@@ -1,7 +1,7 @@
 /**
- * Every metric streamfold exports, defined once as data (DESIGN.md §6). The instruments, the
- * docs table (docs/metrics.md) and the dashboard and alert checks all read this object, so a
- * renamed metric fails a test instead of leaving an empty panel.
+ * Every metric streamfold exports, defined once as data (docs/metrics.md, Catalogue). The
+ * instruments, the docs table (docs/metrics.md) and the dashboard and alert checks all read this
+ * object, so a renamed metric fails a test instead of leaving an empty panel.
  */
 
 export const MetricTypes = {

@@ -1,7 +1,7 @@
 /**
- * The wire contract (DESIGN.md §4) as zod schemas. Every object is strict: an unknown field is a
- * producer bug worth dead-lettering, and strictness is also what rejects the `__proto__` own key
- * that `JSON.parse` creates.
+ * The wire contract (docs/architecture.md, The orders contract) as zod schemas. Every object is
+ * strict: an unknown field is a producer bug worth dead-lettering, and strictness is also what
+ * rejects the `__proto__` own key that `JSON.parse` creates.
  */
 import { z } from 'zod';
 import type { EventType } from './types.js';

@@ -1,7 +1,8 @@
 /**
  * One partition-batch folded in memory into everything its commit script writes atomically
- * (DESIGN.md §2.3). Pure and deterministic: a batch re-read after a crash yields the same states,
- * deltas and record ids, which is what makes the replay harmless.
+ * (docs/architecture.md, Fold in memory, commit once). Pure and deterministic: a batch re-read
+ * after a crash yields the same states, deltas and record ids, which is what makes the replay
+ * harmless.
  */
 import { BatchFolder } from './batch-folder.js';
 import type {

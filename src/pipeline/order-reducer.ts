@@ -1,7 +1,7 @@
 /**
- * The order lifecycle (DESIGN.md §4) as a pure reducer. It never mutates its input: the fold
- * keeps the pre-batch states around, and a partition whose commit is fenced must be able to drop
- * its in-flight work without having touched them.
+ * The order lifecycle (docs/architecture.md, The orders contract) as a pure reducer. It never
+ * mutates its input: the fold keeps the pre-batch states around, and a partition whose commit is
+ * fenced must be able to drop its in-flight work without having touched them.
  */
 import type { OrderEvent, OrderState, OrderStatus } from './types.js';
 

@@ -2,8 +2,8 @@ import type { Aggregator } from './aggregates/types.js';
 import type { WindowChanges, WindowSpec, WindowState } from './windows.js';
 
 /**
- * The wire contract (DESIGN.md §4) as types, and what the pipeline hands to the state layer.
- * Nothing here knows Kafka or Redis.
+ * The wire contract (docs/architecture.md, The orders contract) as types, and what the pipeline
+ * hands to the state layer. Nothing here knows Kafka or Redis.
  */
 
 export const EventTypes = ['OrderPlaced', 'OrderPaid', 'OrderShipped', 'OrderCancelled'] as const;

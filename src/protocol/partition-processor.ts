@@ -43,10 +43,11 @@ export interface PartitionProcessorOptions {
 const NO_OFFSETS: ReadonlySet<number> = new Set();
 
 /**
- * The correctness protocol for one partition-batch (DESIGN.md §2): own the shard, skip what
- * Redis has applied, fold in memory, commit once with the epoch and offset guard, publish the
- * outbox, and only then let the source commit the Kafka offset. Between batches, `tick` closes
- * the windows of idle partitions and carries out unpark requests, through the same commit.
+ * The correctness protocol for one partition-batch (docs/architecture.md, The correctness
+ * protocol): own the shard, skip what Redis has applied, fold in memory, commit once with the epoch
+ * and offset guard, publish the outbox, and only then let the source commit the Kafka offset.
+ * Between batches, `tick` closes the windows of idle partitions and carries out unpark requests,
+ * through the same commit.
  */
 export class PartitionProcessor implements PartitionHandler {
   private readonly leases = new Map<number, PartitionLease>();

@@ -8,7 +8,10 @@ export interface RevenueQueryResult {
   partitions: Record<string, Record<string, number>>;
 }
 
-/** Global revenue is the sum over shards, read in one round of requests (DESIGN.md §2.1). */
+/**
+ * Global revenue is the sum over shards, read in one round of requests (docs/architecture.md,
+ * Partition shards).
+ */
 export async function queryRevenue(reader: StateReader): Promise<RevenueQueryResult> {
   const partitions = await reader.partitions();
   const subtotals = await reader.totals(partitions);

@@ -2,7 +2,7 @@ import type { TopicRecord } from '../kafka/read-topic.js';
 import type { InvalidInput } from './reference.js';
 import { MAX_LISTED, type DltSection, type SourcePosition } from './types.js';
 
-/** Headers every dead letter carries (DESIGN.md §2.5). */
+/** Headers every dead letter carries (docs/architecture.md, Errors). */
 export const RequiredDltHeaders = [
   'sf-error-class',
   'sf-error-message',

@@ -30,10 +30,10 @@ export interface ReconcileOptions {
 }
 
 /**
- * Recomputes the topology's state from its input topic with the reference reducer and compares
- * it with Redis and the dead-letter topic (DESIGN.md §2: the invariant every test can check).
- * Run it when the worker has caught up: records applied since the start are not in the
- * recomputation, records not yet applied are differences.
+ * Recomputes the topology's state from its input topic with the reference reducer and compares it
+ * with Redis and the dead-letter topic (docs/architecture.md, The correctness protocol: the
+ * invariant every test can check). Run it when the worker has caught up: records applied since the
+ * start are not in the recomputation, records not yet applied are differences.
  */
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport> {
   const { conn, log, topology, reader, timeoutMs } = opts;

@@ -1,7 +1,7 @@
 /**
- * The wire contract (DESIGN.md §4) checked by hand, deliberately sharing no code with
- * src/pipeline: reconciliation is only worth something if the check is independent of the code
- * it checks.
+ * The wire contract (docs/architecture.md, The orders contract) checked by hand, deliberately
+ * sharing no code with src/pipeline: reconciliation is only worth something if the check is
+ * independent of the code it checks.
  */
 
 export const RefEventTypes = [

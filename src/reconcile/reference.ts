@@ -1,7 +1,7 @@
 /**
  * The reference recomputation: what Redis must hold after the worker has applied an input topic,
- * derived from the records alone with the obvious rules of DESIGN.md §4. Independent of
- * src/pipeline on purpose (see reference-validate.ts).
+ * derived from the records alone with the obvious rules of docs/architecture.md, The orders
+ * contract. Independent of src/pipeline on purpose (see reference-validate.ts).
  */
 import { validateRecord, type RefEvent } from './reference-validate.js';
 

@@ -1,6 +1,7 @@
 /**
- * What the simulator emits. It builds its own wire shapes (DESIGN.md §4) rather than importing
- * the worker's, so a bug in the worker's types cannot hide in records generated to test it.
+ * What the simulator emits. It builds its own wire shapes (docs/architecture.md, The orders
+ * contract) rather than importing the worker's, so a bug in the worker's types cannot hide in
+ * records generated to test it.
  */
 export const SimKinds = ['event', 'duplicate', 'malformed', 'invalid'] as const;
 export type SimKind = (typeof SimKinds)[number];

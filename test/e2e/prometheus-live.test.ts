@@ -18,9 +18,9 @@ import type { WorkerProcess } from '../helpers/worker-process.js';
 import { workerHttpUrl } from '../helpers/worker-http-url.js';
 import { metricNames } from '../unit/metrics/promql.js';
 
-// DESIGN.md §7: a real Prometheus scrapes real workers and every dashboard query returns data.
-// Grafana is not started: the dashboards' variable and panel queries are sent to Prometheus's
-// HTTP API the way Grafana's Prometheus datasource sends them.
+// docs/metrics.md (Dashboards): a real Prometheus scrapes real workers and every dashboard query
+// returns data. Grafana is not started: the dashboards' variable and panel queries are sent to
+// Prometheus's HTTP API the way Grafana's Prometheus datasource sends them.
 
 const root = new URL('../../', import.meta.url);
 const rulesFile = fileURLToPath(new URL('stack/prometheus/rules/streamfold.yml', root));

@@ -36,7 +36,10 @@ export function seededRandom(seed: number) {
 
 export type EventType = 'OrderPlaced' | 'OrderPaid' | 'OrderShipped' | 'OrderCancelled';
 
-/** The wire contract (DESIGN.md §4): money in integer cents, time in epoch ms. */
+/**
+ * The wire contract (docs/architecture.md, The orders contract): money in integer cents, time in
+ * epoch ms.
+ */
 export interface WireEvent {
   eventId: string;
   type: EventType;

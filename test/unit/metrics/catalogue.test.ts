@@ -93,7 +93,7 @@ describe('metric catalogue', () => {
     }
   });
 
-  it('has the per-partition metrics DESIGN.md §6 asks for', () => {
+  it('has the per-partition metrics docs/metrics.md lists', () => {
     expect(metricCatalogue.consumerLag.labelNames).toEqual(['group', 'topic', 'partition']);
     expect(metricCatalogue.consumerLagSeconds.labelNames).toEqual(['group', 'topic', 'partition']);
     expect(metricCatalogue.committedOffset.labelNames).toEqual(['group', 'topic', 'partition']);

@@ -1,6 +1,7 @@
 /**
- * The DESIGN.md §2 invariant at the pipeline's scale: however a stream is interleaved, duplicated
- * and cut into batches, folding it batch by batch gives what a plain loop over the stream gives.
+ * The invariant of docs/architecture.md at the pipeline's scale: however a stream is interleaved,
+ * duplicated and cut into batches, folding it batch by batch gives what a plain loop over the
+ * stream gives.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
