@@ -33,4 +33,12 @@ export {
   type ProgramFoldInput,
   type ProgramFoldResult,
 } from './program-fold.js';
+export {
+  createEventDecoder,
+  MAX_KEY_LENGTH,
+  type EventDecoder,
+  type EventDecoderOptions,
+  type ProgramDecoded,
+  type SchemaCheck,
+} from './decode-event.js';
 export { decodeState, encodeState, stateObject, type StateRead } from './state-json.js';
