@@ -34,10 +34,7 @@ type Json = Record<string, unknown>;
 const MUTATIONS: ((e: Json) => Json | string)[] = [
   (e) => ({ ...e, extra: 1 }),
   (e) => ({ ...e, data: { ...(e.data as Json), extra: 1 } }),
-  (e) => {
-    const { customerId: _drop, ...rest } = e;
-    return rest;
-  },
+  (e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'customerId')),
   (e) => ({ ...e, type: 'OrderRefunded' }),
   (e) => ({ ...e, timestamp: -1 }),
   (e) => ({ ...e, timestamp: 1.5 }),
