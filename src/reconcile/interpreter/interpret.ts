@@ -112,14 +112,13 @@ function windowsResult(
     if (aggregate.windows === undefined) continue;
     const byField = new Map<string, Map<number, WindowPartition>>();
     const sizes = aggregate.windows.sizes.map((s) => s.label);
-    const fields: { field: string; size: number; start: number }[] = [];
+    const found = new Map<string, { size: number; start: number }>();
     for (const run of runs) {
       for (const [field, window] of run.windows.aggregates.get(aggregate.name)?.windows ?? []) {
-        if (!fields.some((f) => f.field === field)) {
-          fields.push({ field, size: sizes.indexOf(window.size.label), start: window.start });
-        }
+        found.set(field, { size: sizes.indexOf(window.size.label), start: window.start });
       }
     }
+    const fields = [...found].map(([field, at]) => ({ field, ...at }));
     fields.sort((a, b) => a.size - b.size || a.start - b.start);
     for (const { field } of fields) {
       const perPartition = new Map<number, WindowPartition>();

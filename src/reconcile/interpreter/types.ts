@@ -12,9 +12,15 @@ import type {
 
 export interface InterpreterInput {
   program: Program;
-  /** Per partition, the schema-valid events in offset order (invalid records are left out by the caller). */
+  /**
+   * Per partition, the schema-valid events in offset order (invalid records are left out by the
+   * caller).
+   */
   partitions: ReadonlyMap<number, readonly { offset: number; event: ProgramEvent }[]>;
-  /** Per partition, the applied offsets after which the partition closed all its open windows for idleness (from the shard's log). */
+  /**
+   * Per partition, the applied offsets after which the partition closed all its open windows for
+   * idleness (from the shard's log).
+   */
   idleCloses?: ReadonlyMap<number, readonly number[]>;
 }
 
@@ -48,11 +54,20 @@ export interface InterpreterResult {
   counts: { applied: number; duplicates: number; anomalies: number; late: number };
   /** Anomalies in (partition, offset) order: which event and the reason. */
   anomalies: InterpretedAnomaly[];
-  /** Running aggregates, merged over partitions: aggregate name → group key → GroupPartial (merged). */
+  /**
+   * Running aggregates (windowed ones too), merged over partitions: aggregate name → group key →
+   * GroupPartial. Every aggregate is named; a group is there once a transition touched it.
+   */
   aggregates: Map<string, Map<string, GroupPartial>>;
-  /** Per partition too (the engine stores partials per partition): aggregate → partition → group key → partial. */
+  /**
+   * Per partition too (the engine stores partials per partition): aggregate → partition → group
+   * key → partial. A partition whose transitions touched no group of the aggregate is left out.
+   */
   aggregatePartials: Map<string, Map<number, Map<string, GroupPartial>>>;
-  /** Windowed aggregates: aggregate → `<size label>|<start>` → partition → groups and how it closed. */
+  /**
+   * Windowed aggregates only: aggregate → `<size label>|<start>` (sizes in program order, then by
+   * start) → partition → its groups and how the window closed.
+   */
   windows: Map<string, Map<string, Map<number, WindowPartition>>>;
   /** Late transitions: partition, offset, aggregate, size label, window start. */
   late: LateTransition[];

@@ -32,6 +32,8 @@ export interface AggregateWindowsState {
   readonly frontiers: Map<string, number>;
   /** `<size label>|<start>` → window, open or closed. */
   readonly windows: Map<string, Window>;
+  /** The windows still open, by the same field: closing looks only at these. */
+  readonly open: Map<string, Window>;
 }
 
 export interface PartitionWindows {
@@ -50,7 +52,12 @@ export function newPartitionWindows(program: Program, partition: number): Partit
   const aggregates = new Map<string, AggregateWindowsState>();
   for (const aggregate of program.aggregates) {
     if (aggregate.windows === undefined) continue;
-    aggregates.set(aggregate.name, { aggregate, frontiers: new Map(), windows: new Map() });
+    aggregates.set(aggregate.name, {
+      aggregate,
+      frontiers: new Map(),
+      windows: new Map(),
+      open: new Map(),
+    });
   }
   return { partition, watermark: null, aggregates };
 }
@@ -68,9 +75,10 @@ function advance(
 ): void {
   if (frontier <= frontierOf(state, size)) return;
   state.frontiers.set(size.label, frontier);
-  for (const window of state.windows.values()) {
-    if (window.size.label !== size.label || window.closedBy !== null) continue;
-    if (window.start + size.ms <= frontier) window.closedBy = closedBy;
+  for (const [field, window] of state.open) {
+    if (window.size.label !== size.label || window.start + size.ms > frontier) continue;
+    window.closedBy = closedBy;
+    state.open.delete(field);
   }
 }
 
@@ -105,6 +113,7 @@ export function attribute(
     if (window === undefined) {
       window = { size, start, groups: new Map(), closedBy: null };
       state.windows.set(field, window);
+      state.open.set(field, window);
     }
     applyChange(state.aggregate, window.groups, change);
   }
@@ -129,8 +138,8 @@ export function closeIdle(windows: PartitionWindows): void {
   for (const state of windows.aggregates.values()) {
     for (const size of state.aggregate.windows?.sizes ?? []) {
       let newestEnd = -Infinity;
-      for (const window of state.windows.values()) {
-        if (window.size.label !== size.label || window.closedBy !== null) continue;
+      for (const window of state.open.values()) {
+        if (window.size.label !== size.label) continue;
         newestEnd = Math.max(newestEnd, window.start + size.ms);
       }
       advance(state, size, newestEnd, 'idle');
