@@ -9,6 +9,12 @@ import type { TopologyIssue } from './types.js';
 export function checkOutputs(
   sourceTopic: string,
   outputs: Readonly<Record<string, string | undefined>>,
+  // The field that names the input topic: `source.topic` in the legacy format, `input.topic` in
+  // the language (docs/language.md).
+  source: { readonly field: string; readonly words: string } = {
+    field: 'source.topic',
+    words: 'the source topic',
+  },
 ): TopologyIssue[] {
   const issues: TopologyIssue[] = [];
   const firstUse = new Map<string, string>();
@@ -17,7 +23,9 @@ export function checkOutputs(
     const path = `outputs.${key}`;
     const earlier = firstUse.get(topic);
     if (topic === sourceTopic) {
-      issues.push(issue(path, 'a topic other than source.topic', `"${topic}" (the source topic)`));
+      issues.push(
+        issue(path, `a topic other than ${source.field}`, `"${topic}" (${source.words})`),
+      );
     } else if (earlier !== undefined) {
       issues.push(issue(path, 'a topic no other output uses', `"${topic}" (also ${earlier})`));
     } else {

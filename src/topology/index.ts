@@ -3,3 +3,14 @@ export { topologySchema, type TopologyFile } from './schema.js';
 export type { CompiledTopology, TopologyIssue } from './types.js';
 export { validateTopologyFile, type TopologyValidation } from './validate-topology.js';
 export { topologyTopics } from './topology-topics.js';
+export {
+  compileLanguageTopology,
+  isLanguageDocument,
+  loadLanguageTopology,
+  type CompileOptions,
+  type LanguageOutputs,
+  type LanguageTopology,
+  type Position,
+  type PositionOf,
+  type SchemaVerdict,
+} from './language/index.js';

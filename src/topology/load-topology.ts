@@ -6,7 +6,7 @@ import type { WindowSpec } from '../pipeline/windows.js';
 import { checkOutputs, checkRequiredOutputs } from './check-outputs.js';
 import { durationLabel, parseDuration } from './duration.js';
 import { describeIssue, issue } from './describe-issue.js';
-import { readYaml } from './read-yaml.js';
+import { readYaml, type YamlRead } from './read-yaml.js';
 import { topologySchema, type TopologyData } from './schema.js';
 import type { CompiledTopology } from './types.js';
 
@@ -55,7 +55,7 @@ function windowSpec(windows: NonNullable<TopologyData['windows']>): WindowSpec {
 }
 
 /** What a failed read means to the author, rather than the errno name. */
-function readProblem(cause: unknown): string {
+export function readProblem(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'a directory';
@@ -63,8 +63,14 @@ function readProblem(cause: unknown): string {
   return (cause as Error).message;
 }
 
-/** Reads and compiles a topology file (YAML). */
-export function loadTopology(file: string): CompiledTopology {
+/** A topology file read and parsed as YAML, with the name its messages show for it. */
+export interface TopologyDocument {
+  readonly shown: string;
+  readonly yaml: Extract<YamlRead, { ok: true }>;
+}
+
+/** Reads and parses a topology file (YAML); a file that cannot be read or parsed is a ConfigError. */
+export function readTopologyDocument(file: string): TopologyDocument {
   const shown = path.relative(process.cwd(), file) || file;
   let text: string;
   try {
@@ -74,5 +80,11 @@ export function loadTopology(file: string): CompiledTopology {
   }
   const yaml = readYaml(text);
   if (!yaml.ok) throw new ConfigError(shown, yaml.issues);
+  return { shown, yaml };
+}
+
+/** Reads and compiles a topology file (YAML). */
+export function loadTopology(file: string): CompiledTopology {
+  const { shown, yaml } = readTopologyDocument(file);
   return compileTopology(yaml.value, shown);
 }

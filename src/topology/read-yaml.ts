@@ -3,7 +3,13 @@ import { issue } from './describe-issue.js';
 import type { TopologyIssue } from './types.js';
 
 export type YamlRead =
-  | { readonly ok: true; readonly value: unknown }
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      /** The parsed document and its line counter, for callers that position their issues. */
+      readonly document: Document;
+      readonly lines: LineCounter;
+    }
   | { readonly ok: false; readonly issues: TopologyIssue[] };
 
 function at(
@@ -51,7 +57,7 @@ export function readYaml(text: string): YamlRead {
   const dangling = danglingAliases(document, lines);
   if (dangling.length > 0) return { ok: false, issues: dangling };
   try {
-    return { ok: true, value: document.toJS() };
+    return { ok: true, value: document.toJS(), document, lines };
   } catch (cause) {
     // e.g. alias expansion past the parser's limit (a "billion laughs" document).
     return { ok: false, issues: [issue('(yaml)', 'valid YAML', (cause as Error).message)] };

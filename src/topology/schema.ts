@@ -6,14 +6,14 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
 // prints them as `expected <message>, got <value>`.
 
 /** Kafka's own rule for topic names. */
-const topicName = z
+export const topicName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: 1-249 of letters, digits, ".", "_", "-"');
 
 /** Characters that delimit state keys (`<prefix>:{<name>:<partition>}:…`) and Redis hash tags. */
 const RESERVED_IN_NAME = /[:{}]/;
 
-const topologyName = z
+export const topologyName = z
   .string()
   // Checked first and on its own: a name breaking the key layout deserves the reason, not a regex.
   .refine((name) => !RESERVED_IN_NAME.test(name), {
@@ -37,7 +37,7 @@ const duration = (min: number, max: number, what: string) =>
 
 const DAY = 86_400_000;
 
-const windowsSchema = z.strictObject({
+export const windowsSchema = z.strictObject({
   sizes: z
     .array(duration(1000, 7 * DAY, 'a window size from 1s to 7d'))
     .min(1)

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   validateTopologyFile,
   type CompiledTopology,
+  type LanguageTopology,
   type TopologyIssue,
 } from '../../topology/index.js';
 
@@ -20,10 +21,29 @@ export function formatIssue(file: string, issue: TopologyIssue): string {
   return `${file}${position}: ${issue.path}: ${issue.message}`;
 }
 
-export function formatOk(file: string, t: CompiledTopology): string {
+/** What `validate` reports of either format: a language file reads `input` where a legacy one reads `source`. */
+function summary(t: CompiledTopology | LanguageTopology): {
+  name: string;
+  source: string;
+  group: string;
+  partitions: number;
+  outputs: object;
+} {
+  const input = 'kind' in t ? t.input : t.source;
+  return {
+    name: t.name,
+    source: input.topic,
+    group: input.group,
+    partitions: input.partitions,
+    outputs: t.outputs,
+  };
+}
+
+export function formatOk(file: string, t: CompiledTopology | LanguageTopology): string {
+  const s = summary(t);
   return (
-    `ok: ${file} (topology ${t.name}, source ${t.source.topic}, group ${t.source.group}, ` +
-    `${t.source.partitions} partitions)`
+    `ok: ${file} (topology ${s.name}, source ${s.source}, group ${s.group}, ` +
+    `${s.partitions} partitions)`
   );
 }
 
@@ -39,20 +59,24 @@ function issueJson(issue: TopologyIssue): Record<string, unknown> {
   };
 }
 
+function okJson(file: string, s: ReturnType<typeof summary>): Record<string, unknown> {
+  return {
+    ok: true,
+    file,
+    topology: s.name,
+    source: s.source,
+    group: s.group,
+    partitions: s.partitions,
+    outputs: s.outputs,
+  };
+}
+
 /** Validates one topology file and reports it; returns the exit code (0 valid, 1 not). */
 export function runValidate(file: string, flags: ValidateFlags, out: ReportWriter): number {
   const result = validateTopologyFile(file);
   if (flags.json) {
     const report = result.ok
-      ? {
-          ok: true,
-          file,
-          topology: result.topology.name,
-          source: result.topology.source.topic,
-          group: result.topology.source.group,
-          partitions: result.topology.source.partitions,
-          outputs: result.topology.outputs,
-        }
+      ? okJson(file, summary(result.topology))
       : { ok: false, file, issues: result.issues.map(issueJson) };
     out.write(`${JSON.stringify(report)}\n`);
   } else if (result.ok) {

@@ -1,0 +1,42 @@
+import type { Program } from '../../pipeline/program/types.js';
+
+/** What the events' JSON Schema says of one value: valid, or the schema's first messages. */
+export type SchemaVerdict =
+  { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/** The topics a language topology writes; docs/language.md#outputs-and-parking. */
+export interface LanguageOutputs {
+  readonly status?: string;
+  readonly anomalies?: string;
+  readonly deadLetter: string;
+  readonly aggregates?: string;
+  readonly windows?: string;
+  readonly late?: string;
+}
+
+/**
+ * A topology file of the language (docs/language.md), validated, compiled and frozen: the input
+ * it reads, the program the engine runs, the events' schema compiled once, and its outputs.
+ */
+export interface LanguageTopology {
+  readonly kind: 'language';
+  /** Names the state namespace: keys are `<prefix>:{<name>:<partition>}:…`. */
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly input: {
+    readonly topic: string;
+    readonly group: string;
+    readonly partitions: number;
+    readonly replicationFactor: number;
+    readonly maxValueBytes: number;
+  };
+  readonly program: Program;
+  readonly schema: {
+    /** The JSON Schema as loaded (from its file or inline). */
+    readonly json: object;
+    validate(value: unknown): SchemaVerdict;
+  };
+  readonly outputs: LanguageOutputs;
+  readonly parking: { readonly maxAttempts: number };
+}
