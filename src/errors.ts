@@ -16,6 +16,14 @@ export const ErrorCodes = {
   SHARD_RETIRED: 'SF_SHARD_RETIRED',
   /** Another rebuild moved the generation pointer first. */
   REBUILD_CONFLICT: 'SF_REBUILD_CONFLICT',
+  /** An invariant of the engine itself does not hold: a bug, never bad input. */
+  INTERNAL: 'SF_INTERNAL',
+  /** A query's parameters are missing or wrong (HTTP 400, CLI exit 1). */
+  QUERY_INVALID: 'SF_QUERY_INVALID',
+  /** The HTTP server could not bind its address (in use, or not allowed). */
+  HTTP_LISTEN: 'SF_HTTP_LISTEN',
+  /** A fault injected on purpose by a test (STREAMFOLD_FAIL_EVENT_IDS), as a reducer bug would. */
+  INJECTED_FAULT: 'SF_INJECTED_FAULT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

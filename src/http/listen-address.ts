@@ -1,3 +1,5 @@
+import { ErrorCodes, StreamfoldError } from '../errors.js';
+
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
@@ -11,7 +13,10 @@ export function parseListenAddress(address: string): ListenAddress {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(address);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port > 65535) {
-    throw new Error(`invalid listen address "${address}": expected host:port`);
+    throw new StreamfoldError(
+      ErrorCodes.CONFIG_INVALID,
+      `invalid listen address "${address}": expected host:port`,
+    );
   }
   return { host: match[1] ?? match[2] ?? '', port };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { formatListenAddress, parseListenAddress } from './listen-address.js';
 import type { HttpServer, HttpServerOptions, Route, RouteResponse } from './types.js';
 
@@ -143,7 +144,11 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       const where = formatListenAddress({ host, port });
-      reject(new Error(`cannot listen on ${where}: ${error.message}`, { cause: error }));
+      reject(
+        new StreamfoldError(ErrorCodes.HTTP_LISTEN, `cannot listen on ${where}: ${error.message}`, {
+          cause: error,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

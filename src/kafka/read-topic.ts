@@ -128,7 +128,9 @@ export async function readTopic(
               reject(
                 error instanceof Error
                   ? error
-                  : new Error('reading the topic failed', { cause: error }),
+                  : new StreamfoldError(ErrorCodes.KAFKA_UNAVAILABLE, 'reading the topic failed', {
+                      cause: error,
+                    }),
               );
           };
           consumer

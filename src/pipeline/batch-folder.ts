@@ -3,6 +3,7 @@
  * offset order and gathers everything the commit script will write. Pure: it copies what it
  * changes and never touches its inputs.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { applyAggregates, NOT_LOADED } from './aggregates/apply.js';
 import type { AppliedTransition } from './aggregates/types.js';
 import {
@@ -259,7 +260,8 @@ export class BatchFolder {
     if (this.missing.size > 0) throw new MissingStatesError([...this.missing]);
     const first = this.first;
     const lastOffset = applied ?? this.last?.record.offset;
-    if (lastOffset === undefined) throw new Error('foldBatch: empty batch');
+    if (lastOffset === undefined)
+      throw new StreamfoldError(ErrorCodes.INTERNAL, 'foldBatch: empty batch');
     const changes = this.windows?.changes();
     const windows = changes && this.idleClose ? { ...changes, idleClosedAt: lastOffset } : changes;
     const totalsDelta = new Map<string, number>();

@@ -4,6 +4,7 @@
  * after a crash yields the same states, deltas and record ids, which is what makes the replay
  * harmless.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { BatchFolder } from './batch-folder.js';
 import type {
   BatchResult,
@@ -22,7 +23,7 @@ export function foldBatch(
   ctx: FoldContext,
 ): BatchResult {
   const first = decoded[0];
-  if (first === undefined) throw new Error('foldBatch: empty batch');
+  if (first === undefined) throw new StreamfoldError(ErrorCodes.INTERNAL, 'foldBatch: empty batch');
   assertOnePartitionInOrder(decoded);
   const folder = new BatchFolder(first.record.partition, input, ctx);
   for (const item of decoded) folder.add(item);
@@ -83,13 +84,15 @@ function assertOnePartitionInOrder(decoded: readonly Decoded[]): void {
   for (const { record } of decoded) {
     if (previous !== undefined) {
       if (record.topic !== previous.topic || record.partition !== previous.partition) {
-        throw new Error(
+        throw new StreamfoldError(
+          ErrorCodes.INTERNAL,
           `foldBatch: batch mixes ${previous.topic}/${previous.partition} and ` +
             `${record.topic}/${record.partition}`,
         );
       }
       if (record.offset <= previous.offset) {
-        throw new Error(
+        throw new StreamfoldError(
+          ErrorCodes.INTERNAL,
           `foldBatch: offset ${record.offset} follows ${previous.offset} in ` +
             `${record.topic}/${record.partition}`,
         );

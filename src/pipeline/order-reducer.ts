@@ -3,6 +3,7 @@
  * mutates its input: the fold keeps the pre-batch states around, and a partition whose commit is
  * fenced must be able to drop its in-flight work without having touched them.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { OrderEvent, OrderState, OrderStatus } from './types.js';
 
 export const AnomalyReasons = {
@@ -107,5 +108,5 @@ function delta(currency: string, cents: number): RevenueDelta | undefined {
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(value)}`);
+  throw new StreamfoldError(ErrorCodes.INTERNAL, `unhandled event: ${JSON.stringify(value)}`);
 }

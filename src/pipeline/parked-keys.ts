@@ -1,3 +1,4 @@
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { BatchResult, HeldEvent, ParkedEntry } from './types.js';
 
 /**
@@ -20,7 +21,8 @@ export class ParkedKeys {
   /** Appends an event to a parked key's held events. */
   hold(key: string, held: HeldEvent): void {
     const parked = this.entries.get(key);
-    if (parked === undefined) throw new Error(`hold: ${key} is not parked`);
+    if (parked === undefined)
+      throw new StreamfoldError(ErrorCodes.INTERNAL, `hold: ${key} is not parked`);
     this.write({ ...parked, held: [...parked.held, held] });
   }
 

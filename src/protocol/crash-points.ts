@@ -3,6 +3,8 @@
  * kills the process with SIGKILL the n-th time it reaches that point, so the crash tests can
  * stop the worker exactly between two protocol steps. Unset in production: a no-op.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
+
 export const CrashPoints = {
   afterCommitScript: 'after-commit-script',
   afterOutboxPublish: 'after-outbox-publish',
@@ -34,6 +36,10 @@ export function faultHookFromEnv(
   const ids = new Set((env.STREAMFOLD_FAIL_EVENT_IDS ?? '').split(',').filter(Boolean));
   if (ids.size === 0) return undefined;
   return (event) => {
-    if (ids.has(event.eventId)) throw new Error(`injected processing failure for ${event.eventId}`);
+    if (ids.has(event.eventId))
+      throw new StreamfoldError(
+        ErrorCodes.INJECTED_FAULT,
+        `injected processing failure for ${event.eventId}`,
+      );
   };
 }

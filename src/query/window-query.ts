@@ -1,5 +1,6 @@
 import { splitOpenField, type WindowResult, type WindowSize } from '../pipeline/index.js';
 import type { StateReader } from '../state/index.js';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 
 /** Refused above this: a range of more windows is a mistake, not a query. */
 export const MAX_WINDOWS_PER_QUERY = 10_000;
@@ -27,7 +28,13 @@ export interface WindowsQueryResult {
   windows: WindowView[];
 }
 
-export class WindowQueryError extends Error {}
+/** Missing or wrong query parameters: the caller's mistake, answered with 400 or exit 1. */
+export class WindowQueryError extends StreamfoldError {
+  constructor(message: string) {
+    super(ErrorCodes.QUERY_INVALID, message);
+    this.name = 'WindowQueryError';
+  }
+}
 
 /** Windows of one size that overlap [from, to), ascending; windows with no revenue are left out. */
 export async function queryWindows(

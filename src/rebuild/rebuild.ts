@@ -19,6 +19,7 @@ import {
   StateReader,
 } from '../state/index.js';
 import type { CompiledTopology } from '../topology/index.js';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { diffGenerations, type GenerationDiff } from './diff-generations.js';
 import { QuietStore } from './quiet-store.js';
 import { processingFailures, ReplayLog } from './replay-log.js';
@@ -224,13 +225,17 @@ async function applyBatch(
     try {
       const outcome = await processor.handleBatch(partition, records);
       if (outcome.kind === 'done') return;
-      if (outcome.kind === 'none') throw new Error(`partition ${partition} was fenced`);
+      if (outcome.kind === 'none') {
+        throw new StreamfoldError(ErrorCodes.REBUILD_CONFLICT, `partition ${partition} was fenced`);
+      }
       // 'seek': the partition starts after a hole (deleted records); the same batch goes on.
     } catch (error) {
       lastError = error;
     }
   }
-  throw lastError instanceof Error ? lastError : new Error(`partition ${partition} did not apply`);
+  throw lastError instanceof Error
+    ? lastError
+    : new StreamfoldError(ErrorCodes.INTERNAL, `partition ${partition} did not apply`);
 }
 
 function sourceRecord(topology: CompiledTopology, r: TopicRecord): SourceRecord {

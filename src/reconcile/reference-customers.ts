@@ -3,6 +3,7 @@
  * as the worker shards them (a customer's orders can sit in several partitions) and summed when
  * asked. Folds applied lifecycle steps only; independent of src/pipeline on purpose.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 import type { RefEntry } from './reference.js';
 
 export interface RefCustomer {
@@ -46,14 +47,19 @@ function byKey<K extends string | number, V>(map: Map<K, V>): Map<K, V> {
 function applyStep(c: RefCustomer, before: RefEntry | undefined, after: RefEntry): void {
   const { status, currency, paidCents } = after.order;
   if (before === undefined) {
-    if (status !== 'placed') throw new Error(`customers: new order in status ${status}`);
+    if (status !== 'placed')
+      throw new StreamfoldError(ErrorCodes.INTERNAL, `customers: new order in status ${status}`);
     c.orders += 1;
     return;
   }
-  if (before.order.status === status) throw new Error(`customers: no transition (${status})`);
+  if (before.order.status === status)
+    throw new StreamfoldError(ErrorCodes.INTERNAL, `customers: no transition (${status})`);
   switch (status) {
     case 'placed':
-      throw new Error('customers: an existing order cannot be placed again');
+      throw new StreamfoldError(
+        ErrorCodes.INTERNAL,
+        'customers: an existing order cannot be placed again',
+      );
     case 'paid':
       c.paid += 1;
       addValue(c, currency, paidCents);

@@ -3,6 +3,7 @@
  * watermark with a grace period, or by the end of the input. Independent of src/pipeline on
  * purpose (see reference-validate.ts): the rules are the plain ones, spelled out step by step.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 
 /** One window size: the name results carry, and its length. */
 export interface RefWindowSize {
@@ -71,14 +72,20 @@ function toRecord(totals: Map<string, number>): Record<string, number> {
 }
 
 function checkConfig({ sizes, graceMs }: RefWindowsConfig): void {
-  if (sizes.length === 0) throw new Error('windows: no sizes');
+  if (sizes.length === 0) {
+    throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, 'windows: no sizes');
+  }
   for (const { label, ms } of sizes) {
-    if (!Number.isSafeInteger(ms) || ms <= 0) throw new Error(`windows: bad size ${label}=${ms}`);
+    if (!Number.isSafeInteger(ms) || ms <= 0) {
+      throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, `windows: bad size ${label}=${ms}`);
+    }
   }
   if (new Set(sizes.map((s) => s.label)).size !== sizes.length) {
-    throw new Error('windows: duplicate size label');
+    throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, 'windows: duplicate size label');
   }
-  if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new Error(`windows: bad grace`);
+  if (!Number.isSafeInteger(graceMs) || graceMs < 0) {
+    throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, 'windows: bad grace');
+  }
 }
 
 /**

@@ -3,6 +3,8 @@
  * because the stream a seed produces is part of the simulator's contract: a dependency upgrade
  * must never change which records `--seed 1` generates.
  */
+import { ErrorCodes, StreamfoldError } from '../errors.js';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -55,7 +57,8 @@ export function createRandom(seed: number, stream = 0): Random {
     chance: (p) => p > 0 && next() < p,
     pick: <T>(items: readonly T[]): T => {
       const item = items[Math.floor(next() * items.length)];
-      if (item === undefined) throw new RangeError('pick from an empty list');
+      if (item === undefined)
+        throw new StreamfoldError(ErrorCodes.INTERNAL, 'pick from an empty list');
       return item;
     },
   };

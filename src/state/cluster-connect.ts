@@ -1,5 +1,6 @@
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import type { ClusterSeed } from '../config/index.js';
+import { ErrorCodes, StreamfoldError } from '../errors.js';
 
 /** How long a cluster may take to become ready (slot map loaded, nodes answering). */
 const READY_TIMEOUT_MS = 20_000;
@@ -21,7 +22,8 @@ export async function connectCluster(cluster: Cluster): Promise<void> {
     timer = setTimeout(() => {
       cluster.disconnect();
       reject(
-        new Error(
+        new StreamfoldError(
+          ErrorCodes.REDIS_UNAVAILABLE,
           `the cluster was not ready within ${READY_TIMEOUT_MS / 1000} s (check cluster_state, ` +
             'and that the ACL user may run CLUSTER INFO and CLUSTER SLOTS)',
         ),

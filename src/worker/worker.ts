@@ -98,7 +98,10 @@ export class Worker {
 
   private moveTo(next: WorkerState): void {
     if (!canTransition(this.state, next))
-      throw new Error(`worker cannot go from ${this.state} to ${next}`);
+      throw new StreamfoldError(
+        ErrorCodes.INTERNAL,
+        `worker cannot go from ${this.state} to ${next}`,
+      );
     this.opts.log.info({ from: this.state, to: next }, 'worker state');
     this.state = next;
   }

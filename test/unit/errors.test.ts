@@ -37,6 +37,26 @@ describe('errors', () => {
     expect(unused).toEqual([]);
   });
 
+  // Files still being written for the topology language raise plain errors for now; the check
+  // covers them once they settle. Everything else raises a StreamfoldError with a code.
+  const inProgress = [
+    'pipeline/program',
+    'topology/language',
+    'reconcile/interpreter',
+    'sim/program',
+  ];
+  const allowed: readonly string[] = [];
+
+  it('no plain Error, TypeError or RangeError is raised in src/', () => {
+    const plain = /(?:throw|reject\()\s*new (?:Error|TypeError|RangeError)\(/;
+    const raising = sources(srcDir)
+      .map((f) => path.relative(srcDir, f).split(path.sep).join('/'))
+      .filter((f) => !inProgress.some((dir) => f.startsWith(`${dir}/`)))
+      .filter((f) => !allowed.includes(f))
+      .filter((f) => plain.test(readFileSync(path.join(srcDir, f), 'utf8')));
+    expect(raising).toEqual([]);
+  });
+
   it('carries code, cause and the retriable default of its code', () => {
     const cause = new Error('ECONNREFUSED');
     const transient = new StreamfoldError(ErrorCodes.REDIS_UNAVAILABLE, 'down', { cause });

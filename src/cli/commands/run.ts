@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, ErrorCodes, StreamfoldError } from '../../errors.js';
 import { connectKafka, createAdmin, missingTopics } from '../../kafka/index.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { loadTopology, topologyTopics, type CompiledTopology } from '../../topology/index.js';
@@ -46,7 +46,7 @@ async function checkTopics(conn: ConnectionConfig, topology: CompiledTopology, l
 /** Ends the process without waiting for native threads (a stuck client cannot block it). */
 function hardExit(): never {
   process.kill(process.pid, 'SIGKILL');
-  throw new Error('unreachable');
+  throw new StreamfoldError(ErrorCodes.INTERNAL, 'unreachable');
 }
 
 /** Logs throughput every few seconds while the worker runs. */

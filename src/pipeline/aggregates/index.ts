@@ -1,3 +1,4 @@
+import { ErrorCodes, StreamfoldError } from '../../errors.js';
 import { customerValue } from './customer-value.js';
 import type { Aggregator } from './types.js';
 
@@ -13,6 +14,7 @@ export const AGGREGATE_NAMES = Object.keys(AGGREGATORS);
 
 export function aggregatorNamed(name: string): Aggregator<unknown> {
   const aggregator = AGGREGATORS[name];
-  if (aggregator === undefined) throw new Error(`unknown aggregate "${name}"`);
+  if (aggregator === undefined)
+    throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, `unknown aggregate "${name}"`);
   return aggregator;
 }
