@@ -42,3 +42,12 @@ export {
   type SchemaCheck,
 } from './decode-event.js';
 export { decodeState, encodeState, stateObject, type StateRead } from './state-json.js';
+export {
+  aggregateUpdateRecord,
+  groupView,
+  previousField,
+  programAnomalyRecord,
+  programStatusRecord,
+  programWindowRecord,
+  type AggregateUpdate,
+} from './program-records.js';

@@ -25,7 +25,6 @@ import type {
   ProgramEvent,
   Transition,
 } from '../../pipeline/program/types.js';
-import { startingState } from './machine.js';
 import type { AggregateChange, Feed } from './types.js';
 import { conditionsHold, groupKeyOf, readRef, valueText, type RefScope } from './values.js';
 
@@ -57,12 +56,11 @@ function passesWhen(program: Program, metric: Metric, applied: AppliedTransition
   if (when.on !== undefined && !when.on.includes(applied.event.type)) return false;
   if (when.from !== undefined && !when.from.includes(fromStatus)) return false;
   if (when.to !== undefined && !when.to.includes(applied.after.status)) return false;
-  const before = applied.before ?? startingState(program, applied.event.key);
   return conditionsHold(when.where, {
     program,
     key: applied.event.key,
     event: applied.event,
-    state: before,
+    state: applied.before,
   });
 }
 

@@ -34,7 +34,7 @@ export type StepOutcome =
       readonly after: KeyState;
     };
 
-/** A key's state before any event: never stored, but what guards read for a new key. */
+/** A key's state before any event: never stored, and never read by refs (a new key has none). */
 export function startingState(program: Program, key: string): KeyState {
   const fields: Record<string, JsonValue> = {};
   for (const field of program.state.fields) fields[field.name] = field.default;
@@ -56,7 +56,8 @@ export function stepKey(
   if (stored !== undefined && stored.eventIds.includes(event.eventId)) return { kind: 'duplicate' };
 
   const before = stored ?? startingState(program, event.key);
-  const scope: RefScope = { program, key: event.key, event, state: before };
+  // A key still in the initial state has no state: its `state.` refs yield nothing.
+  const scope: RefScope = { program, key: event.key, event, state: stored };
   const candidates = program.machine.transitions.filter(
     (t) => t.on === event.type && t.from.includes(before.status),
   );

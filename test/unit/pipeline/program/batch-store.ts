@@ -69,8 +69,12 @@ export class PartitionStore {
     if (idleAt !== undefined) this.idleCloses.push(idleAt);
   }
 
-  /** A batch, then (when asked) the idle close the worker runs after a quiet spell. */
-  run(batch: readonly { offset: number; event: ProgramEvent }[], idleAfter: boolean): void {
+  /**
+   * A batch, then (when asked) the idle close the worker runs after a quiet spell. Records at or
+   * below the applied offset are skipped, as the commit's offset guard makes the worker do.
+   */
+  run(records: readonly { offset: number; event: ProgramEvent }[], idleAfter: boolean): void {
+    const batch = records.filter((r) => r.offset > this.applied);
     if (batch.length > 0) this.apply(this.foldOnly(batch));
     if (idleAfter && this.applied >= 0) this.apply(this.foldOnly([], true), this.applied);
   }

@@ -134,7 +134,7 @@ describe('stepKey', () => {
     });
   });
 
-  it('reads a new key as its starting state in guards, and set reads the state before', () => {
+  it('gives a new key no state in guards and set, and set reads the state before', () => {
     const program: Program = {
       ...ordersProgram,
       machine: {
@@ -145,11 +145,11 @@ describe('stepKey', () => {
             on: 'OrderPlaced',
             from: ['none'],
             to: 'placed',
+            // A key in the initial state has no state: its state refs yield nothing.
             guard: [
-              { ref: state('status'), test: { op: 'eq', value: 'none' } },
-              { ref: state('totalCents'), test: { op: 'eq', value: 0 } },
+              { ref: state('status'), test: { op: 'exists', value: false } },
+              { ref: state('totalCents'), test: { op: 'exists', value: false } },
             ],
-            // totalCents before is the default 0, not the event's 4_000.
             set: [
               { field: 'paidCents', ref: state('totalCents') },
               { field: 'customerId', ref: { kind: 'key' } },
