@@ -28,6 +28,8 @@ export class ProgramEventFactory {
   private clock: number;
   private started = false;
   private sequence = 0;
+  /** Time and id of the next record out: attempts the generator discards do not use them up. */
+  private next: { readonly time: number; readonly eventId: string } | undefined;
   private readonly fixed: ReadonlySet<string>;
   private readonly poolSize: number;
 
@@ -89,6 +91,11 @@ export class ProgramEventFactory {
   readonly fresh: Fresh = (schema, path) =>
     draw(this.context(undefined, this.clock, P_OPTIONAL), schema, path);
 
+  /** A record built since the last call has left: the next one gets a new time and id. */
+  settle(): void {
+    this.next = undefined;
+  }
+
   branch(type: string): SchemaNode | undefined {
     return this.branches.get(type);
   }
@@ -102,8 +109,8 @@ export class ProgramEventFactory {
   ): BuiltEvent | undefined {
     const branch = this.branches.get(type);
     if (branch === undefined) return undefined;
-    const time = this.tick();
-    const eventId = this.eventId();
+    this.next ??= { time: this.tick(), eventId: this.eventId() };
+    const { time, eventId } = this.next;
     const value = draw(this.context(facts, time, optional), branch, []);
     const draft: Draft =
       typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {};

@@ -82,12 +82,15 @@ function* walk(
     branch: factory.branch(type)!,
     fresh: factory.fresh,
   });
-  const record = (kind: ProgramSimKind, key: string, built: BuiltEvent): ProgramSimRecord => ({
-    key,
-    value: encodeDraft(built.draft),
-    headers: eventHeaders(built.type, built.eventId),
-    kind,
-  });
+  const record = (kind: ProgramSimKind, key: string, built: BuiltEvent): ProgramSimRecord => {
+    factory.settle();
+    return {
+      key,
+      value: encodeDraft(built.draft),
+      headers: eventHeaders(built.type, built.eventId),
+      kind,
+    };
+  };
 
   /** An event some transition from the key's state applies, or undefined when none can be built. */
   const legal = (k: ActiveKey): { built: BuiltEvent; state: SimKeyState } | undefined => {
@@ -206,6 +209,7 @@ function* walk(
       const cls = ProgramMalformedClasses[malformedTurn++ % ProgramMalformedClasses.length]!;
       const base = factory.build(baseType(k), k.key, k.facts)!;
       const bad = malformedRecord(cls, program, base, k.key, factory.random, options.maxValueBytes);
+      factory.settle();
       yield { ...bad, kind: 'malformed' };
     }
     if (s.chance(options.invalid)) {

@@ -26,19 +26,16 @@ export interface MalformedRecord {
   readonly headers: Record<string, string>;
 }
 
-/** Top-level string values of the event other than its key: what a wrong key is usually read from. */
+/**
+ * Another top-level id of the event (`customerId`): the field a producer keys by mistake. Never
+ * the key or the event id, which would not be a mistake or would be unique per record.
+ */
 function wrongKey(program: Program, base: BuiltEvent, key: string): string {
-  const [keyField] = program.paths.key;
+  const own = new Set([program.paths.key.join('.'), program.paths.eventId.join('.')]);
   for (const [name, value] of Object.entries(base.draft)) {
-    if (
-      name !== keyField &&
-      typeof value === 'string' &&
-      value !== key &&
-      value.length <= 64 &&
-      name.endsWith('Id')
-    ) {
+    if (own.has(name) || typeof value !== 'string') continue;
+    if (name.endsWith('Id') && value !== key && value.length > 0 && value.length <= 64)
       return value;
-    }
   }
   return `${key}-x`;
 }

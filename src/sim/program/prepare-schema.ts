@@ -55,6 +55,7 @@ export function prepareSchema(program: Program, schema: object, keys: number): P
       try {
         for (let i = 0; i < SAMPLES; i++) {
           const built = factory.build(type, factory.keyName(i), new Map(), 1);
+          factory.settle();
           if (built !== undefined && !accepts(root, root, built.draft)) {
             issues.push({
               path: 'schema',

@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../../../src/pipeline/program/types.js';
 import { DEFAULT_START_TIME } from '../../../../src/sim/options.js';
@@ -12,6 +10,7 @@ import {
 } from '../../../../src/sim/program/index.js';
 import { configIssues } from '../../helpers/config-issues.js';
 import { ordersProgram, ordersSchema, shipmentsProgram, shipmentsSchema } from './programs.js';
+import { validator } from './ajv.js';
 import { at, replayStep, type ReplayState } from './replay.js';
 
 const MAX_VALUE_BYTES = 65_536;
@@ -25,16 +24,6 @@ const noisy = resolveProgramSimOptions({
   invalidTransitions: P,
   maxValueBytes: MAX_VALUE_BYTES,
 });
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-function validator(schema: object): (value: unknown) => boolean {
-  const draft07 = String((schema as { $schema?: unknown }).$schema).includes('draft-07');
-  const options = { strict: false, formats: { 'date-time': DATE_TIME } };
-  const ajv = draft07 ? new Ajv(options) : new Ajv2020(options);
-  const validate = ajv.compile(schema);
-  return (value) => validate(value);
-}
 
 interface Case {
   readonly name: string;
@@ -242,41 +231,6 @@ describe('generateProgramEvents options and schemas', () => {
     expect(new Set(records.map((r) => r.kind))).toEqual(new Set(['event']));
     expect(at(parse(records[0]!), ['timestamp'])).toBe(1_000);
     expect(new Set(records.map((r) => r.key)).size).toBe(50);
-  });
-
-  it('refuses bad options, naming each field', () => {
-    const issues = configIssues(() =>
-      resolveProgramSimOptions({
-        keys: 0,
-        seed: 1.5,
-        duplicates: 2,
-        malformed: -1,
-        invalid: Number.NaN,
-        invalidTransitions: 1.01,
-        startTime: -1,
-        maxValueBytes: 10,
-      }),
-    );
-    expect(issues.map((i) => i.path)).toEqual([
-      'keys',
-      'seed',
-      'duplicates',
-      'malformed',
-      'invalid',
-      'invalidTransitions',
-      'startTime',
-      'maxValueBytes',
-    ]);
-    expect(resolveProgramSimOptions({ keys: 1, seed: 0 })).toEqual({
-      keys: 1,
-      seed: 0,
-      duplicates: 0,
-      malformed: 0,
-      invalid: 0,
-      invalidTransitions: 0,
-      startTime: DEFAULT_START_TIME,
-      maxValueBytes: 65_536,
-    });
   });
 
   it('refuses, before any record, a schema it cannot draw valid events from', () => {
