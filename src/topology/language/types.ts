@@ -35,7 +35,8 @@ export interface LanguageTopology {
   readonly schema: {
     /** The JSON Schema as loaded (from its file or inline). */
     readonly json: object;
-    validate(value: unknown): SchemaVerdict;
+    /** The validator compiled at load; a plain function, so it can be passed around unbound. */
+    readonly validate: (value: unknown) => SchemaVerdict;
   };
   readonly outputs: LanguageOutputs;
   readonly parking: { readonly maxAttempts: number };
