@@ -19,7 +19,7 @@ export function without(node: SchemaNode, ...keywords: readonly string[]): Schem
 }
 
 /** A local `$ref` (`#/$defs/x`, `#/definitions/x`, any JSON pointer into the document). */
-function follow(root: Schema, ref: string): Schema | undefined {
+export function follow(root: Schema, ref: string): Schema | undefined {
   if (!ref.startsWith('#')) return undefined;
   let current: unknown = root;
   for (const raw of ref.slice(1).split('/').slice(1)) {

@@ -1,6 +1,6 @@
 /**
  * Draws a JSON value from a schema node: `type` (and type lists), `enum`, `const`, `minimum`/
- * `maximum` (and the exclusive forms, `multipleOf` for integers), `minLength`/`maxLength`,
+ * `maximum` (and the exclusive forms, `multipleOf`), `minLength`/`maxLength`,
  * simple `pattern`s, `format` date-time/date/uuid/email, `properties`/`required`, `items`/
  * `minItems`/`maxItems`, local `$ref`s and `allOf`/`oneOf`/`anyOf`. Other keywords are ignored;
  * the generator checks each event against the schema (schema-accepts.ts) before it labels it.
@@ -66,12 +66,20 @@ function drawNumber(node: SchemaNode, integer: boolean, rng: Random, at: string)
   if (lo === undefined && hi === undefined) [lo, hi] = [0, SPAN];
   else if (lo === undefined) lo = hi! >= 0 ? 0 : hi! - SPAN;
   else if (hi === undefined) hi = lo + SPAN;
-  if (integer) {
-    const step = num(node.multipleOf) ?? 1;
+  const multiple = num(node.multipleOf);
+  if (integer || multiple !== undefined) {
+    const step = multiple ?? 1;
     const k0 = Math.ceil(lo / step);
     const k1 = Math.floor(hi! / step);
-    if (k0 > k1) throw new UnsupportedSchema(at, 'no integer within the bounds');
-    return rng.int(k0, k1) * step;
+    if (k0 > k1) throw new UnsupportedSchema(at, 'no multiple of the step within the bounds');
+    // Decimal steps (0.05) multiply into binary noise; round to the step's own decimals, and
+    // keep a value the validator's exact division also finds a multiple.
+    const decimals = (String(step).split('.')[1] ?? '').length;
+    for (let i = 0; i < ATTEMPTS; i++) {
+      const value = Number((rng.int(k0, k1) * step).toFixed(decimals));
+      if (Number.isInteger(value / step)) return value;
+    }
+    throw new UnsupportedSchema(at, `no multiple of ${step} found that divides exactly`);
   }
   if (lo > hi!) throw new UnsupportedSchema(at, 'no number within the bounds');
   return Math.min(hi!, Math.max(lo, Math.round((lo + rng.next() * (hi! - lo)) * 100) / 100));

@@ -244,6 +244,20 @@ describe('generateProgramEvents options and schemas', () => {
         expect.objectContaining({ message: expect.stringContaining('lookaround') as unknown }),
       ]),
     );
+    // A keyword outside what the drawer reads: its events would be refused, so the schema is.
+    const conditional = {
+      ...structuredClone(ordersSchema),
+      if: { properties: { type: { const: 'OrderPaid' } } },
+      then: { required: ['promo'] },
+    };
+    expect(configIssues(() => generateProgramEvents(ordersProgram, conditional, options))).toEqual([
+      {
+        path: 'schema',
+        message: expect.stringContaining(
+          'an event of type OrderPaid drawn from its branch does not meet the schema',
+        ) as unknown,
+      },
+    ]);
     const noPacked = structuredClone(ordersSchema) as {
       oneOf: { properties: { type: { const: string } } }[];
     };

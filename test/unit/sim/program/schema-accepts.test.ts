@@ -58,4 +58,42 @@ describe('accepts', () => {
     expect(ok({ n: 5, extra: 1 })).toBe(false);
     expect(ok({})).toBe(false);
   });
+
+  it('applies $ref, allOf and if/then/else as written, and the keywords the drawer does not draw', () => {
+    const root = {
+      $defs: { even: { type: 'integer', multipleOf: 2 } },
+      type: 'object',
+      properties: {
+        n: { allOf: [{ $ref: '#/$defs/even' }, { minimum: 4 }] },
+        tags: { type: 'array', uniqueItems: true, prefixItems: [{ const: 'first' }] },
+      },
+      patternProperties: { '^x-': { type: 'string' } },
+      dependentRequired: { n: ['tags'] },
+      maxProperties: 3,
+      if: { properties: { kind: { const: 'A' } }, required: ['kind'] },
+      then: { required: ['a'] },
+      else: { not: { required: ['a'] } },
+    };
+    const ajv = validator(root);
+    const values: unknown[] = [
+      { n: 4, tags: ['first', 'b'] },
+      { n: 3, tags: ['first'] },
+      { n: 2, tags: ['first'] },
+      { n: 6 },
+      { tags: ['first', 'first'] },
+      { tags: ['second'] },
+      { 'x-a': 'ok' },
+      { 'x-a': 1 },
+      { kind: 'A', a: 1 },
+      { kind: 'A' },
+      { kind: 'B', a: 1 },
+      { kind: 'B', a: 1, b: 2, c: 3 },
+    ];
+    for (const value of values) {
+      expect(accepts(root, root, value), JSON.stringify(value)).toBe(ajv(value));
+    }
+    // A $ref that never reaches a value is refused rather than followed forever.
+    const loop = { $defs: { loop: { $ref: '#/$defs/loop' } }, $ref: '#/$defs/loop' };
+    expect(accepts(loop, loop, 1)).toBe(false);
+  });
 });
