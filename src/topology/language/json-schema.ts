@@ -74,11 +74,14 @@ export function loadJsonSchema(source: string | Record<string, unknown>, dir: st
     return failed('a JSON Schema: a mapping of keywords', `a JSON file of ${kindWord(json)}`, at);
   }
   const draft = json.$schema;
+  // `format` is an annotation only (as JSON Schema 2020-12 makes it by default): no format
+  // vocabulary is installed, and a schema that uses one must compile without warnings on stderr.
+  const options = { allErrors: false, strict: false, validateFormats: false } as const;
   let ajv: Ajv | Ajv2020;
   if (draft === undefined || (typeof draft === 'string' && DRAFT_2020.test(draft))) {
-    ajv = new Ajv2020({ allErrors: false, strict: false });
+    ajv = new Ajv2020(options);
   } else if (typeof draft === 'string' && DRAFT_07.test(draft)) {
-    ajv = new Ajv({ allErrors: false, strict: false });
+    ajv = new Ajv(options);
   } else {
     return failed(
       'a JSON Schema of draft 2020-12 or draft-07 ($schema)',

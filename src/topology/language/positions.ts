@@ -37,6 +37,11 @@ function child(node: Node | null, segment: PropertyKey): Located | undefined {
   return undefined;
 }
 
+function isEmpty(node: Node): boolean {
+  const range = node.range;
+  return isScalar(node) && range != null && range[0] === range[1];
+}
+
 /** Positions of field paths in a parsed YAML document. */
 export function positionsOf(document: Document, lines: LineCounter): PositionOf {
   const place = (node: Node | null): Position | undefined => {
@@ -51,8 +56,9 @@ export function positionsOf(document: Document, lines: LineCounter): PositionOf 
       const next = child(current, segment);
       if (next === undefined) return place(current);
       if (i === path.length - 1 && at === 'key' && next.key !== null) return place(next.key);
-      // A key with an empty value (`to:`) has no value node: its key is the place to look.
-      if (next.node === null) return place(next.key) ?? place(current);
+      // A key with an empty value (`to:`) has no value node, or an empty one placed after the
+      // colon: its key is the place to look.
+      if (next.node === null || isEmpty(next.node)) return place(next.key) ?? place(current);
       current = next.node;
     }
     return place(current);
