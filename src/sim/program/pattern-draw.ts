@@ -4,6 +4,7 @@
  * `? * + {n} {n,} {n,m}`. Anything else (negated classes, lookarounds, backreferences) is
  * refused: the caller reports the schema as one it cannot simulate.
  */
+import { ErrorCodes, StreamfoldError } from '../../errors.js';
 import type { Random } from '../random.js';
 
 type Part =
@@ -21,7 +22,12 @@ const WORD = `${LOWER}${UPPER}${DIGITS}_`;
 /** Open-ended quantifiers stop a few repetitions past their minimum. */
 const EXTRA = 4;
 
-class Unsupported extends Error {}
+/** Parsing stops at the first construct outside the subset; compilePattern turns it into a result. */
+class Unsupported extends StreamfoldError {
+  constructor(readonly reason: string) {
+    super(ErrorCodes.CONFIG_INVALID, `unsupported pattern construct: ${reason}`);
+  }
+}
 
 function escapeChars(c: string): string {
   switch (c) {
@@ -149,7 +155,7 @@ export function compilePattern(pattern: string): PatternResult {
     const parts = parse(pattern);
     return { ok: true, draw: (rng) => render(parts, rng) };
   } catch (error) {
-    if (error instanceof Unsupported) return { ok: false, reason: error.message };
+    if (error instanceof Unsupported) return { ok: false, reason: error.reason };
     throw error;
   }
 }

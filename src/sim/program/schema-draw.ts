@@ -5,6 +5,7 @@
  * `minItems`/`maxItems`, local `$ref`s and `allOf`/`oneOf`/`anyOf`. Other keywords are ignored;
  * the generator checks each event against the schema (schema-accepts.ts) before it labels it.
  */
+import { ConfigError } from '../../errors.js';
 import type { JsonValue } from '../../pipeline/program/types.js';
 import type { Random } from '../random.js';
 import { accepts } from './schema-accepts.js';
@@ -33,13 +34,16 @@ export interface DrawContext {
   readonly optional: number;
 }
 
-/** A schema construct the drawer cannot produce a value for. */
-export class UnsupportedSchema extends Error {
+/**
+ * A schema construct the drawer cannot produce a value for. A ConfigError, since the schema is
+ * the topology's: the check before a run reports these per event type (prepare-schema.ts).
+ */
+export class UnsupportedSchema extends ConfigError {
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${path || '(root)'}: ${reason}`);
+    super('program simulator schema', [{ path: `schema ${path || '(root)'}`, message: reason }]);
   }
 }
 
