@@ -1,5 +1,12 @@
 import { checkCondition } from './check-condition.js';
-import { checkRef, refTypes, refTypeWords, report, type CheckContext } from './check-context.js';
+import {
+  checkRef,
+  refTypes,
+  refTypeWords,
+  report,
+  typesUnknown,
+  type CheckContext,
+} from './check-context.js';
 import { refName, parseRef } from './refs.js';
 import { MetricKindFields, type LanguageData, type MetricData } from './schema.js';
 import type { JsonType } from './schema-paths.js';
@@ -55,7 +62,12 @@ function checkMetric(
     );
   }
   const read = kind === 'count' ? undefined : metric[kind];
-  const ref = read === undefined ? undefined : checkRef(ctx, read, [...at, kind]);
+  // A state metric's contribution is taken out and put back as the state changes: it can only
+  // be read from the state (docs/language.md#aggregates).
+  const stateOnly =
+    metric.while === undefined ? {} : { stateOnly: 'a state metric reads the state only' };
+  const checked = read === undefined ? undefined : checkRef(ctx, read, [...at, kind], stateOnly);
+  const ref = checked && !typesUnknown(ctx, checked) ? checked : undefined;
   if (ref !== undefined && kind === 'sum' && !only(refTypes(ctx, ref), ['integer'])) {
     report(
       ctx,
@@ -94,7 +106,7 @@ function checkMetric(
   if (metric.by !== undefined) {
     if (!countOrSum)
       report(ctx, [...at, 'by'], 'by on a count or sum only', `a by on a ${kind} metric`, 'key');
-    checkRef(ctx, metric.by, [...at, 'by']);
+    checkRef(ctx, metric.by, [...at, 'by'], stateOnly);
   }
   if (metric.when !== undefined) checkFilter(ctx, metric.when, [...at, 'when']);
 }

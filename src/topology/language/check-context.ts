@@ -11,6 +11,8 @@ import { pathInfo, typeWords, type JsonType } from './schema-paths.js';
  */
 export interface CheckContext {
   readonly data: LanguageData;
+  /** The document as parsed from YAML, before defaults: where the file's own spelling matters. */
+  readonly doc: unknown;
   readonly schema: Record<string, unknown> | undefined;
   readonly keyField: string;
   /** The field of `type: status`, when exactly one is declared. */
@@ -64,6 +66,11 @@ export function refTypeWords(ctx: CheckContext, ref: Ref): string {
     return `a ${ctx.fields.get(ref.field) ?? 'undeclared'} field`;
   }
   return `${typeWords(refTypes(ctx, ref))} in the schema`;
+}
+
+/** Without the schema (it did not load) an event ref's types are unknown rather than wrong. */
+export function typesUnknown(ctx: CheckContext, ref: Ref): boolean {
+  return ref.kind === 'event' && ctx.schema === undefined;
 }
 
 /** The JSON types a valid ref may yield, or undefined when nothing constrains them. */

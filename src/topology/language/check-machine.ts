@@ -1,5 +1,14 @@
 import { checkCondition } from './check-condition.js';
-import { checkRef, report, stateFieldNames, type CheckContext } from './check-context.js';
+import {
+  checkRef,
+  fits,
+  refTypes,
+  refTypeWords,
+  report,
+  stateFieldNames,
+  typesUnknown,
+  type CheckContext,
+} from './check-context.js';
 
 /** The states reachable from `initial` by following transitions. */
 export function reachableStates(machine: CheckContext['data']['state']['machine']): Set<string> {
@@ -85,7 +94,21 @@ export function checkMachine(ctx: CheckContext): void {
           'key',
         );
       }
-      checkRef(ctx, text, [...here, 'set', field]);
+      const ref = checkRef(ctx, text, [...here, 'set', field]);
+      const type = ctx.fields.get(field);
+      if (
+        ref !== undefined &&
+        type !== undefined &&
+        !typesUnknown(ctx, ref) &&
+        !fits(refTypes(ctx, ref), type)
+      ) {
+        report(
+          ctx,
+          [...here, 'set', field],
+          `a ref whose type fits ${type}`,
+          `${JSON.stringify(text)} (${refTypeWords(ctx, ref)})`,
+        );
+      }
     }
   }
 }

@@ -26,6 +26,7 @@ export function statusFieldOf(data: LanguageData): string | undefined {
 export function checkProgram(
   data: LanguageData,
   schema: Record<string, unknown> | undefined,
+  doc: unknown,
 ): LocatedIssue[] {
   const fields = new Map<string, FieldType>();
   for (const [name, field] of Object.entries(data.state.fields)) {
@@ -33,6 +34,7 @@ export function checkProgram(
   }
   const ctx: CheckContext = {
     data,
+    doc,
     schema,
     keyField: keyFieldOf(data),
     statusField: statusFieldOf(data),

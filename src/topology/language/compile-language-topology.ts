@@ -107,7 +107,7 @@ export function compileLanguageTopology(
   const loaded = loadJsonSchema(data.input.schema, opts.dir);
   const issues = [
     ...(loaded.ok ? [] : loaded.issues),
-    ...checkProgram(data, loaded.ok ? loaded.schema.json : undefined),
+    ...checkProgram(data, loaded.ok ? loaded.schema.json : undefined, doc),
   ];
   if (!loaded.ok || issues.length > 0) throw new ConfigError(file, finish(issues, opts.positions));
   const { validate, json } = loaded.schema;

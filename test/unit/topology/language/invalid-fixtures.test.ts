@@ -609,6 +609,126 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
       },
     ],
   ],
+  [
+    'metric-named-like-group-field.yaml',
+    [
+      {
+        path: 'aggregates.0.metrics.currency',
+        expected: 'a metric name no group field uses',
+        got: '"currency" (also groupBy.1)',
+        line: 42,
+        column: 7,
+      },
+    ],
+  ],
+  [
+    'duplicate-outputs.yaml',
+    [
+      {
+        path: 'outputs.anomalies',
+        expected: 'a topic no other output uses',
+        got: '"payment-status" (also outputs.status)',
+        line: 47,
+        column: 14,
+      },
+    ],
+  ],
+  [
+    'window-size-too-long.yaml',
+    [
+      {
+        path: 'aggregates.0.windows.sizes.1',
+        expected: 'a window size from 1s to 7d',
+        got: '"8d"',
+        line: 42,
+        column: 28,
+      },
+    ],
+  ],
+  [
+    'set-type-mismatch.yaml',
+    [
+      {
+        path: 'state.machine.transitions.1.set.capturedCents',
+        expected: 'a ref whose type fits integer',
+        got: '"event.data.currency" (string in the schema)',
+        line: 32,
+        column: 31,
+      },
+    ],
+  ],
+  [
+    'while-status-misspelt.yaml',
+    [
+      {
+        path: 'aggregates.0.metrics.cents.while.state.status.in.1',
+        expected: 'one of the states none, authorised, captured, refunded, chargedBack, voided',
+        got: '"refundd"',
+        line: 40,
+        column: 82,
+      },
+    ],
+  ],
+  [
+    'guard-status-bare-literal.yaml',
+    [
+      {
+        path: 'state.machine.transitions.1.guard.state.status',
+        expected: 'one of the states none, authorised, captured, refunded, chargedBack, voided',
+        got: '"authorisd"',
+        line: 30,
+        column: 32,
+      },
+    ],
+  ],
+  [
+    'state-metric-sums-event.yaml',
+    [
+      {
+        path: 'aggregates.0.metrics.cents.sum',
+        expected: 'a state.<field> or key ref (a state metric reads the state only)',
+        got: '"event.data.amountCents"',
+        line: 40,
+        column: 21,
+      },
+    ],
+  ],
+  [
+    'by-on-min.yaml',
+    [
+      {
+        path: 'aggregates.0.metrics.smallest.by',
+        expected: 'by on a count or sum only',
+        got: 'a by on a min metric',
+        line: 42,
+        column: 45,
+      },
+    ],
+  ],
+  [
+    'status-field-with-from.yaml',
+    [
+      {
+        path: 'state.fields.status.from',
+        expected: 'a status field without from (the machine sets it)',
+        got: '"type"',
+        line: 18,
+        column: 29,
+      },
+    ],
+  ],
+  [
+    'unknown-top-level-field.yaml',
+    [
+      {
+        path: 'windows',
+        expected: 'one of the fields name, description, input, state, aggregates, parking, outputs',
+        got: 'unknown field `windows`',
+        line: 43,
+        column: 1,
+      },
+    ],
+  ],
 ];
 
 function reported(file: string): Expected[] {
