@@ -32,6 +32,7 @@ export class ProgramEventFactory {
   private next: { readonly time: number; readonly eventId: string } | undefined;
   private readonly fixed: ReadonlySet<string>;
   private readonly poolSize: number;
+  private readonly pools = new Map<string, Map<number, string>>();
 
   constructor(
     private readonly program: Program,
@@ -81,6 +82,7 @@ export class ProgramEventFactory {
       rng: this.rng,
       time,
       poolSize: this.poolSize,
+      pools: this.pools,
       fixed: this.fixed,
       facts,
       optional,

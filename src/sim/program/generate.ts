@@ -24,7 +24,7 @@ import type { ProgramSimKind, ProgramSimOptions, ProgramSimRecord } from './type
 const WINDOW = 64;
 const P_START = 0.5;
 /** Once in a state with a way on, a key stops here with this chance after each event. */
-const P_STOP = 0.25;
+const P_STOP = 0.15;
 /** A duplicate arrives this many steps after its original, at most: a retry, not a replay. */
 const MAX_DUPLICATE_DELAY = 200;
 const ANOMALY_ATTEMPTS = 3;

@@ -13,7 +13,13 @@ type Part =
   | { readonly kind: 'repeat'; readonly part: Part; readonly min: number; readonly max: number };
 
 export type PatternResult =
-  { ok: true; draw: (rng: Random) => string } | { ok: false; reason: string };
+  | {
+      ok: true;
+      draw: (rng: Random) => string;
+      /** The longest string it draws (open quantifiers stop a few repetitions on). */
+      maxLength: number;
+    }
+  | { ok: false; reason: string };
 
 const DIGITS = '0123456789';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -150,10 +156,20 @@ function render(parts: readonly Part[], rng: Random): string {
   return out;
 }
 
+function longest(parts: readonly Part[]): number {
+  let n = 0;
+  for (const part of parts) {
+    if (part.kind === 'chars') n += 1;
+    else if (part.kind === 'alt') n += Math.max(0, ...part.options.map(longest));
+    else n += part.max * longest([part.part]);
+  }
+  return n;
+}
+
 export function compilePattern(pattern: string): PatternResult {
   try {
     const parts = parse(pattern);
-    return { ok: true, draw: (rng) => render(parts, rng) };
+    return { ok: true, draw: (rng) => render(parts, rng), maxLength: longest(parts) };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, reason: error.reason };
     throw error;

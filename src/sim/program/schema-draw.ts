@@ -26,6 +26,8 @@ export interface DrawContext {
   readonly time: number;
   /** Distinct values of a free string path: names repeat across keys, as customers do. */
   readonly poolSize: number;
+  /** Per dotted path, the pattern strings drawn so far by slot: codes repeat across keys. */
+  readonly pools: Map<string, Map<number, string>>;
   /** Dotted paths the caller sets itself (key, id, time, type): drawn as placeholders. */
   readonly fixed: ReadonlySet<string>;
   /** The key's values per dotted path, reused when they still fit; undefined draws fresh. */
@@ -47,8 +49,17 @@ export class UnsupportedSchema extends ConfigError {
   }
 }
 
-/** Free numbers stay in a money-like range of cents. */
+/**
+ * Numbers without bounds, or with bounds far apart (`maximum: 9007199254740991`), are drawn
+ * from a window of this width at the low end: money-like amounts of cents.
+ */
 const SPAN = 100_000;
+/** Counts (quantities, attempts) are small, whatever their bounds allow. */
+const COUNT_SPAN = 4;
+const COUNT_NAME = /(quantity|qty|count|attempts?|parcels|pieces|retries|seats)$/i;
+/** Patterns this short are codes (currency, country, hub): a handful per run, as in real data. */
+const SHORT_CODE = 4;
+const SHORT_POOL = 5;
 const ATTEMPTS = 16;
 const patterns = new Map<string, PatternResult>();
 
@@ -61,15 +72,27 @@ export function nameStem(path: readonly string[]): string {
   return kebab.replace(/[^a-z0-9-]/g, '') || 'value';
 }
 
-function drawNumber(node: SchemaNode, integer: boolean, rng: Random, at: string): number {
+function drawNumber(
+  node: SchemaNode,
+  integer: boolean,
+  rng: Random,
+  path: readonly string[],
+): number {
+  const at = path.join('.');
   const unit = integer ? 1 : 0.01;
   const xmin = num(node.exclusiveMinimum);
   const xmax = num(node.exclusiveMaximum);
   let lo = num(node.minimum) ?? (xmin === undefined ? undefined : xmin + unit);
   let hi = num(node.maximum) ?? (xmax === undefined ? undefined : xmax - unit);
-  if (lo === undefined && hi === undefined) [lo, hi] = [0, SPAN];
-  else if (lo === undefined) lo = hi! >= 0 ? 0 : hi! - SPAN;
-  else if (hi === undefined) hi = lo + SPAN;
+  const span = COUNT_NAME.test(path[path.length - 1] ?? '') ? COUNT_SPAN : SPAN;
+  if (lo === undefined && hi === undefined) [lo, hi] = [0, span];
+  else if (lo === undefined) lo = hi! >= 0 ? Math.max(0, hi! - span) : hi! - span;
+  else if (hi === undefined) hi = lo + span;
+  if (hi! - lo > span) {
+    // Within wide bounds, start at zero when they allow it, else at the low bound.
+    lo = Math.min(Math.max(lo, 0), hi! - span);
+    hi = lo + span;
+  }
   const multiple = num(node.multipleOf);
   if (integer || multiple !== undefined) {
     const step = multiple ?? 1;
@@ -121,8 +144,21 @@ function drawString(
     }
     if (!compiled.ok)
       throw new UnsupportedSchema(at, `pattern ${node.pattern}: ${compiled.reason}`);
-    const { draw } = compiled;
-    candidate = () => draw(rng);
+    const { draw: drawPattern, maxLength: longest } = compiled;
+    let slots = ctx.pools.get(at);
+    if (slots === undefined) {
+      slots = new Map();
+      ctx.pools.set(at, slots);
+    }
+    const pool = slots;
+    const slot = rng.int(0, (longest <= SHORT_CODE ? SHORT_POOL : ctx.poolSize) - 1);
+    const pooled = pool.get(slot);
+    if (pooled !== undefined && fits(pooled)) return pooled;
+    candidate = () => {
+      const drawn = drawPattern(rng);
+      if (fits(drawn)) pool.set(slot, drawn);
+      return drawn;
+    };
   } else {
     const named = `${nameStem(path)}-${rng.int(1, ctx.poolSize)}`;
     if (fits(named)) return named;
@@ -183,7 +219,7 @@ function drawFresh(
       return rng.chance(0.5);
     case 'integer':
     case 'number':
-      return drawNumber(node, type === 'integer', rng, at);
+      return drawNumber(node, type === 'integer', rng, path);
     case 'string':
       return drawString(ctx, node, path, at);
     case 'array': {

@@ -44,7 +44,16 @@ const ctx: ShapeContext = {
   branch: schema,
   fresh: (node, path) =>
     draw(
-      { root: schema, rng, time: 0, poolSize: 10, fixed: new Set(), facts: undefined, optional: 1 },
+      {
+        root: schema,
+        rng,
+        time: 0,
+        poolSize: 10,
+        pools: new Map(),
+        fixed: new Set(),
+        facts: undefined,
+        optional: 1,
+      },
       node,
       path,
     ),

@@ -14,6 +14,7 @@ const context = (root: Schema, facts?: Map<string, JsonValue>): DrawContext => (
   rng: createRandom(21),
   time: 1_764_300_000_000,
   poolSize: 10,
+  pools: new Map(),
   fixed: new Set(),
   facts,
   optional: 0.5,
@@ -90,6 +91,33 @@ describe('draw', () => {
     // Inside arrays nothing is a fact: paths do not address elements.
     draw(ctx, { type: 'array', items: { type: 'integer' } }, ['xs']);
     expect([...facts.keys()]).toEqual(['data.currency', 'xs']);
+  });
+
+  it('keeps free numbers realistic within wide bounds, and counts small', () => {
+    const ctx = context(true);
+    const wide = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
+    for (let i = 0; i < 200; i++) {
+      const cents = draw(ctx, wide, ['data', 'amountCents']) as number;
+      expect(cents >= 1 && cents <= 100_001).toBe(true);
+      const quantity = draw(ctx, wide, ['items', 'quantity']) as number;
+      expect(quantity >= 1 && quantity <= 5).toBe(true);
+    }
+  });
+
+  it('draws short pattern codes from a pool of five per path, longer ones from the key pool', () => {
+    const ctx = context(true);
+    const codes = new Set(
+      Array.from({ length: 300 }, () =>
+        draw(ctx, { type: 'string', pattern: '^[A-Z]{3}$' }, ['currency']),
+      ),
+    );
+    expect(codes.size).toBe(5);
+    const ids = new Set(
+      Array.from({ length: 300 }, () =>
+        draw(ctx, { type: 'string', pattern: '^TRK[0-9]{8}$' }, ['trackingId']),
+      ),
+    );
+    expect(ids.size).toBe(ctx.poolSize);
   });
 
   it('refuses what it cannot draw, naming the path', () => {
