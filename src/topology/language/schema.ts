@@ -68,7 +68,11 @@ const testObject = z
     differs: refText.optional(),
     exists: z.boolean().optional(),
   })
-  .refine((test) => Object.keys(test).length === 1, `exactly one test of ${TestOps.join(', ')}`);
+  .refine((test) => Object.keys(test).length === 1, {
+    message: `exactly one test of ${TestOps.join(', ')}`,
+    // An unknown operator is reported as such; counting what is left would blame it twice.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 /** A bare literal stands for `eq` (docs/language.md#refs-and-conditions). */
 const test = z.preprocess((value) => (isLiteral(value) ? { eq: value } : value), testObject);

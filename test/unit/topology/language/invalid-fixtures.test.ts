@@ -729,6 +729,43 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
       },
     ],
   ],
+  [
+    'unknown-test-operator.yaml',
+    [
+      {
+        path: 'state.machine.transitions.1.guard.event.data.currency.same',
+        expected: 'one of the fields eq, ne, in, notIn, gt, gte, lt, lte, sameAs, differs, exists',
+        got: 'unknown field `same`',
+        line: 30,
+        column: 41,
+      },
+    ],
+  ],
+  [
+    'two-tests-in-one.yaml',
+    [
+      {
+        path: 'state.machine.transitions.1.guard.event.data.amountCents',
+        expected:
+          'exactly one test of eq, ne, in, notIn, gt, gte, lt, lte, sameAs, differs, exists',
+        got: 'a mapping',
+        line: 30,
+        column: 42,
+      },
+    ],
+  ],
+  [
+    'metric-two-kinds.yaml',
+    [
+      {
+        path: 'aggregates.0.metrics.captures',
+        expected: 'exactly one of count, sum, min, max, last, distinct',
+        got: 'a mapping',
+        line: 41,
+        column: 17,
+      },
+    ],
+  ],
 ];
 
 function reported(file: string): Expected[] {
