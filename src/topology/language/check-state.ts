@@ -8,6 +8,7 @@ import { pathInfo, typeWords } from './schema-paths.js';
 const ENGINE_FIELDS = ['appliedEvents', 'updatedAt', 'eventIds'] as const;
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const FIELD_NAME_WORDS = 'a field name of 1-64 letters, digits and "_", not starting with a digit';
 
 function defaultFits(value: unknown, type: FieldType): boolean {
   if (value === null || value === undefined) return true;
@@ -19,24 +20,13 @@ function defaultFits(value: unknown, type: FieldType): boolean {
 export function checkState(ctx: CheckContext): void {
   const { state } = ctx.data;
   if (state.key !== undefined && !FIELD_NAME.test(state.key)) {
-    report(
-      ctx,
-      ['state', 'key'],
-      'a field name of letters, digits and "_"',
-      JSON.stringify(state.key),
-    );
+    report(ctx, ['state', 'key'], FIELD_NAME_WORDS, JSON.stringify(state.key));
   }
   let status: string | undefined;
   for (const [name, field] of Object.entries(state.fields)) {
     const at = ['state', 'fields', name];
     if (!FIELD_NAME.test(name)) {
-      report(
-        ctx,
-        at,
-        'a field name of 1-64 letters, digits and "_", not starting with a digit',
-        JSON.stringify(name),
-        'key',
-      );
+      report(ctx, at, FIELD_NAME_WORDS, JSON.stringify(name), 'key');
     } else if (name === ctx.keyField) {
       report(
         ctx,

@@ -58,8 +58,8 @@ function readSchemaFile(name: string, dir: string): SchemaLoad | { ok: 'read'; j
 /**
  * Loads the events' JSON Schema (a file relative to the topology's directory, or the inline
  * mapping) and compiles it once: the validator built here is the one every event meets, since
- * compiling per event would cost more than the fold itself. Draft 2020-12 unless `$schema` names
- * draft-07.
+ * Ajv compiles a schema into generated code, which costs far more than running it. Draft 2020-12
+ * unless `$schema` names draft-07.
  */
 export function loadJsonSchema(source: string | Record<string, unknown>, dir: string): SchemaLoad {
   const inline = typeof source !== 'string';

@@ -766,6 +766,18 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
       },
     ],
   ],
+  [
+    'bad-field-name.yaml',
+    [
+      {
+        path: 'state.fields.3ds-passed',
+        expected: 'a field name of 1-64 letters, digits and "_", not starting with a digit',
+        got: '"3ds-passed"',
+        line: 22,
+        column: 5,
+      },
+    ],
+  ],
 ];
 
 function reported(file: string): Expected[] {
