@@ -1,16 +1,28 @@
 import { ErrorCodes, StreamfoldError } from '../errors.js';
-import type { BatchResult, HeldEvent, ParkedEntry } from './types.js';
+import type { ParkedEntry } from './types.js';
+
+/** What a parked entry must have for the batch's view: its key and the events it holds. */
+export interface ParkedLike<H> {
+  readonly key: string;
+  readonly held: readonly H[];
+}
+
+export interface ParkedResult<E> {
+  next: Map<string, E>;
+  changed: Map<string, E>;
+  removed: string[];
+}
 
 /**
  * A batch's view of the partition's parked keys: a copy of the lease's, plus what the batch
  * changed (entries to write) and released (entries to delete), for the commit script.
  */
-export class ParkedKeys {
-  private readonly entries: Map<string, ParkedEntry>;
-  private readonly changed = new Map<string, ParkedEntry>();
+export class ParkedKeys<E extends ParkedLike<unknown> = ParkedEntry> {
+  private readonly entries: Map<string, E>;
+  private readonly changed = new Map<string, E>();
   private readonly removed: string[] = [];
 
-  constructor(before: ReadonlyMap<string, ParkedEntry>) {
+  constructor(before: ReadonlyMap<string, E>) {
     this.entries = new Map(before);
   }
 
@@ -19,14 +31,14 @@ export class ParkedKeys {
   }
 
   /** Appends an event to a parked key's held events. */
-  hold(key: string, held: HeldEvent): void {
+  hold(key: string, held: E['held'][number]): void {
     const parked = this.entries.get(key);
     if (parked === undefined)
       throw new StreamfoldError(ErrorCodes.INTERNAL, `hold: ${key} is not parked`);
     this.write({ ...parked, held: [...parked.held, held] });
   }
 
-  park(entry: ParkedEntry): void {
+  park(entry: E): void {
     this.write(entry);
     // Parked again while being unparked: the entry must be written, not deleted after.
     const at = this.removed.indexOf(entry.key);
@@ -41,11 +53,11 @@ export class ParkedKeys {
     return true;
   }
 
-  result(): BatchResult['parked'] {
+  result(): ParkedResult<E> {
     return { next: this.entries, changed: this.changed, removed: this.removed };
   }
 
-  private write(entry: ParkedEntry): void {
+  private write(entry: E): void {
     this.entries.set(entry.key, entry);
     this.changed.set(entry.key, entry);
   }

@@ -51,3 +51,14 @@ export {
   programWindowRecord,
   type AggregateUpdate,
 } from './program-records.js';
+export type {
+  ProgramBatch,
+  ProgramBatchInput,
+  ProgramBatchOutcome,
+  ProgramFoldContext,
+  ProgramHeldEvent,
+  ProgramOutputs,
+  ProgramParkedEntry,
+} from './batch-types.js';
+export { PROCESSING_ERROR_CLASS, ProgramBatchFolder, heldRecord } from './batch-fold.js';
+export { foldProgramBatch, idleCloseProgramBatch, unparkProgramBatch } from './batch-folds.js';

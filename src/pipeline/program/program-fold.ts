@@ -14,10 +14,18 @@ import {
   ProgramWindows,
   type LateWindow,
   type ProgramWindowChanges,
+  type ProgramWindowResult,
   type ProgramWindowState,
 } from './program-windows.js';
 import { createStepper, type Stepper } from './step.js';
-import type { Aggregate, GroupPartial, KeyState, Program, ProgramEvent } from './types.js';
+import type {
+  Aggregate,
+  GroupPartial,
+  JsonValue,
+  KeyState,
+  Program,
+  ProgramEvent,
+} from './types.js';
 
 /** The field of a group's running partial in the shard's aggregates hash. */
 export function partialField(aggregate: string, group: string): string {
@@ -87,6 +95,8 @@ export type ProgramFoldResult =
 export class ProgramFold {
   private readonly states = new Map<string, KeyState>();
   private readonly partials = new Map<string, GroupPartial>();
+  /** `<aggregate>|<group>` → the group's field values, for every group the batch changed. */
+  private readonly groupValues = new Map<string, readonly JsonValue[]>();
   private readonly missing = new Set<string>();
   private readonly outcomes: EventOutcome[] = [];
   private readonly windows: ProgramWindows | undefined;
@@ -138,6 +148,21 @@ export class ProgramFold {
     return outcome;
   }
 
+  /** A schema-valid event the fold does not apply (held, dead-lettered): only its time counts. */
+  observe(time: number): void {
+    this.windows?.observe(time);
+  }
+
+  /** The partition's watermark now (null: no event time read yet, or no windows). */
+  get watermark(): number | null {
+    return this.windows?.watermarkNow ?? null;
+  }
+
+  /** The field values of a group the batch changed. */
+  valuesOf(field: string): readonly JsonValue[] {
+    return this.groupValues.get(field) ?? [];
+  }
+
   private aggregate(transition: AppliedTransition): LateWindow[] {
     const late: LateWindow[] = [];
     for (const { aggregate, changesOf } of this.fold.aggregates) {
@@ -147,6 +172,7 @@ export class ProgramFold {
         const field = partialField(aggregate.name, change.group);
         const current = this.partial(field);
         this.partials.set(field, applyOps(aggregate, current, change.ops));
+        this.groupValues.set(field, change.values);
       }
       if (aggregate.windows !== undefined && this.windows !== undefined) {
         late.push(...this.windows.attribute(aggregate, transition.event.time, changes));
@@ -169,6 +195,11 @@ export class ProgramFold {
 
   get windowsClosed(): number {
     return this.windows?.closedCount ?? 0;
+  }
+
+  /** Windows closed since the first `from` closings, in the order they closed. */
+  closedSince(from: number): readonly ProgramWindowResult[] {
+    return this.windows?.closedSince(from) ?? [];
   }
 
   finish(): ProgramFoldResult {

@@ -178,6 +178,10 @@ export class ProgramWindows {
     }
   }
 
+  get watermarkNow(): number | null {
+    return this.watermark;
+  }
+
   get closedCount(): number {
     return this.closed.length;
   }
