@@ -2,7 +2,7 @@ export { compileTopology, loadTopology } from './load-topology.js';
 export { topologySchema, type TopologyFile } from './schema.js';
 export type { CompiledTopology, TopologyIssue } from './types.js';
 export { validateTopologyFile, type TopologyValidation } from './validate-topology.js';
-export { topologyTopics } from './topology-topics.js';
+export { topologyTopicLayout, topologyTopics } from './topology-topics.js';
 export {
   compileLanguageTopology,
   isLanguageDocument,
@@ -14,3 +14,4 @@ export {
   type PositionOf,
   type SchemaVerdict,
 } from './language/index.js';
+export { loadAnyTopology, type AnyTopology } from './load-any-topology.js';

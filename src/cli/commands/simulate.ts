@@ -1,130 +1,114 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Command } from 'commander';
+import type { ConnectionConfig } from '../../config/index.js';
 import { ErrorCodes, StreamfoldError } from '../../errors.js';
 import { connectKafka, createAdmin, createProducer } from '../../kafka/index.js';
-import { SendWindow } from '../../kafka/send-window.js';
-import { createLogger } from '../../logger.js';
-import {
-  generate,
-  plan,
-  resolveSimOptions,
-  simDefaults,
-  SimKinds,
-  type SimKind,
-} from '../../sim/index.js';
+import { createLogger, type Logger } from '../../logger.js';
+import { generate, plan, SimKinds } from '../../sim/index.js';
+import { generateProgramEvents, ProgramSimKinds } from '../../sim/program/index.js';
+import type { AnyTopology } from '../../topology/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
-import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
+import { produceRecords, type KindedRecord } from '../produce-records.js';
+import { simulateOptions, type SimulateFlagValues, type SimulateRun } from '../simulate-options.js';
+import { DEFAULT_TOPOLOGY, loadAnyTopologyArgument } from '../topology-argument.js';
 
-/** Largest send(); smaller when rate-limited, so pacing stays smooth. */
-const MAX_CHUNK = 500;
-/** Messages handed to the producer and not yet acknowledged. */
-const MAX_IN_FLIGHT = 20_000;
-/** Sends per second when rate-limited. */
-const PACING_HZ = 20;
-
-interface Flags {
-  orders: number;
-  seed: number;
-  rate?: number;
-  duplicates: number;
-  malformed: number;
-  invalidTransitions: number;
-  currencies: string[];
-  startTime: number;
+interface Flags extends SimulateFlagValues {
   json?: boolean;
 }
 
-const positiveInteger = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InvalidArgumentError('must be a positive integer');
-  }
-  return n;
-};
+/** What one stream is: its records, their kinds, and what the summary says of it. */
+interface Stream<K extends string> {
+  readonly records: Iterable<KindedRecord<K>>;
+  readonly kinds: readonly K[];
+  /** Known beforehand for the orders simulator only (its plan). */
+  readonly total?: number;
+  /** `orders` or `keys`, and how many. */
+  readonly unit: 'orders' | 'keys';
+  readonly count: number;
+  readonly seed: number;
+  readonly rate: number | undefined;
+}
 
-const integer = (value: string): number => {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError('must be an integer');
+function streamOf(run: SimulateRun): Stream<string> {
+  const { seed } = run.options;
+  if (run.kind === 'legacy') {
+    return {
+      records: generate(run.options),
+      kinds: SimKinds,
+      total: plan(run.options).records,
+      unit: 'orders',
+      count: run.options.orders,
+      seed,
+      rate: run.rate,
+    };
   }
-  return n;
-};
+  const { program, schema } = run.topology;
+  return {
+    records: generateProgramEvents(program, schema.json, run.options),
+    kinds: ProgramSimKinds,
+    unit: 'keys',
+    count: run.options.keys,
+    seed,
+    rate: run.rate,
+  };
+}
 
-const positiveNumber = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError('must be a positive number (events per second)');
-  }
-  return n;
-};
+function inputTopic(loaded: AnyTopology): string {
+  return loaded.kind === 'legacy' ? loaded.topology.source.topic : loaded.topology.input.topic;
+}
 
-const probability = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-    throw new InvalidArgumentError('must be a probability between 0 and 1');
+// Fail fast and clearly: with auto-creation off, a missing topic would only show up as delivery
+// timeouts minutes later.
+async function checkTopic(conn: ConnectionConfig, log: Logger, loaded: AnyTopology) {
+  const topic = inputTopic(loaded);
+  const admin = await connectKafka(
+    createAdmin(conn, log, { clientId: 'streamfold-simulate' }),
+    conn,
+    'simulate',
+  );
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) {
+      const { name, file } = loaded.topology;
+      throw new StreamfoldError(
+        ErrorCodes.TOPIC_MISSING,
+        `topic ${topic} (input of topology ${name}) does not exist on ${conn.brokers.join(',')}; create it with \`streamfold topics create ${file}\``,
+      );
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
-  return n;
-};
-
-const currencyList = (value: string): string[] => {
-  const list = value.split(',').map((c) => c.trim());
-  const bad = list.filter((c) => !/^[A-Z]{3}$/.test(c));
-  if (list.length === 0 || bad.length > 0) {
-    throw new InvalidArgumentError(
-      `expected comma-separated 3-letter upper-case codes, e.g. USD,EUR (bad: ${bad.map((b) => JSON.stringify(b)).join(', ')})`,
-    );
-  }
-  return list;
-};
-
-const startTime = (value: string): number => {
-  if (value === 'now') return Date.now();
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError('must be epoch milliseconds or "now"');
-  }
-  return n;
-};
+}
 
 export function registerSimulate(program: Command): void {
   withConnectionOptions(
     program
       .command('simulate')
       .description(
-        "produce a seeded, reproducible stream of order events to the topology's source topic",
+        "produce a seeded, reproducible stream to the topology's input topic: order events for a legacy topology, random walks over the state machine with values from the schema for a language topology",
       )
       .argument('[topology]', 'topology file', DEFAULT_TOPOLOGY)
-      .requiredOption('--orders <n>', 'orders to simulate', positiveInteger)
-      .requiredOption('--seed <s>', 'the same seed and options give the same records', integer)
+      .option('--keys <n>', 'keys to simulate (language topologies; --orders is an alias)')
+      .option('--orders <n>', 'orders to simulate (legacy topologies)')
+      .option('--seed <s>', 'required: the same seed and options give the same records')
       .option(
-        '--rate <events/s>',
+        '--rate <records/s>',
         'records per second (default: as fast as the broker takes them)',
-        positiveNumber,
       )
-      .option('--duplicates <p>', 'chance per event that it is re-sent later', probability, 0)
+      .option('--duplicates <p>', 'chance per event that it is re-sent later (default 0)')
+      .option('--malformed <p>', 'chance per event that a dead-letter record follows (default 0)')
       .option(
-        '--malformed <p>',
-        'chance per event that a dead-letter record follows',
-        probability,
-        0,
+        '--invalid <p>',
+        'chance per event that a schema-invalid event follows (language topologies; default 0)',
       )
       .option(
         '--invalid-transitions <p>',
-        'chance per event that an illegal transition follows',
-        probability,
-        0,
+        'chance per event that the next one is refused by the state machine (default 0)',
       )
-      .option('--currencies <list>', 'currencies orders are placed in', currencyList, [
-        ...simDefaults.currencies,
-      ])
       .option(
-        '--start-time <ms|now>',
-        'event time of the first record',
-        startTime,
-        simDefaults.startTime,
+        '--currencies <list>',
+        'currencies orders are placed in (legacy topologies; default USD,EUR,GBP)',
       )
+      .option('--start-time <ms|now>', 'event time of the first record (default 1764300000000)')
       .option('--json', 'print the summary as JSON'),
   ).action(async (file: string, flags: Flags & Parameters<typeof connectionFrom>[0]) => {
     const conn = connectionFrom(flags);
@@ -132,109 +116,34 @@ export function registerSimulate(program: Command): void {
       conn.logLevel === 'info' ? 'warn' : conn.logLevel,
       'streamfold-simulate',
     );
-    const topology = loadTopologyArgument(file);
-    const topic = topology.source.topic;
-    const options = resolveSimOptions({
-      orders: flags.orders,
-      seed: flags.seed,
-      duplicates: flags.duplicates,
-      malformed: flags.malformed,
-      invalidTransitions: flags.invalidTransitions,
-      currencies: flags.currencies,
-      startTime: flags.startTime,
-      maxValueBytes: topology.event.maxValueBytes,
-    });
-    const expected = plan(options);
-
-    // Fail fast and clearly: with auto-creation off, a missing topic would only show up as
-    // delivery timeouts minutes later.
-    const admin = await connectKafka(
-      createAdmin(conn, log, { clientId: 'streamfold-simulate' }),
-      conn,
-      'simulate',
-    );
-    try {
-      const topics = await admin.listTopics();
-      if (!topics.includes(topic)) {
-        throw new StreamfoldError(
-          ErrorCodes.TOPIC_MISSING,
-          `topic ${topic} (source of topology ${topology.name}) does not exist on ${conn.brokers.join(',')}; create it with \`streamfold topics create ${topology.file}\``,
-        );
-      }
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const loaded = loadAnyTopologyArgument(file);
+    const topic = inputTopic(loaded);
+    const stream = streamOf(simulateOptions(flags, loaded));
+    await checkTopic(conn, log, loaded);
 
     const producer = await connectKafka(
       createProducer(conn, log, { clientId: 'streamfold-simulate' }),
       conn,
       'simulate',
     );
-    const bar =
-      process.stderr.isTTY && !flags.json
-        ? new cliProgress.SingleBar(
-            {
-              format:
-                'simulate |{bar}| {value}/{total} records | {rate} rec/s | eta {eta_formatted}',
-              hideCursor: true,
-            },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
-    const kinds = Object.fromEntries(SimKinds.map((k) => [k, 0])) as Record<SimKind, number>;
-    const window = new SendWindow(MAX_IN_FLIGHT);
-    const chunkSize = flags.rate
-      ? Math.max(1, Math.min(MAX_CHUNK, Math.ceil(flags.rate / PACING_HZ)))
-      : MAX_CHUNK;
-    const started = Date.now();
-    let delivered = 0;
-    let handedOver = 0;
-    bar?.start(expected.records, 0, { rate: 0 });
-
-    const flush = async (chunk: KafkaJS.Message[]): Promise<void> => {
-      if (flags.rate) {
-        const due = started + (handedOver / flags.rate) * 1000;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait);
-      }
-      await window.admit(chunk.length);
-      handedOver += chunk.length;
-      window.add(producer.send({ topic, messages: chunk }), chunk.length, (n) => {
-        delivered += n;
-        const seconds = (Date.now() - started) / 1000;
-        bar?.update(delivered, { rate: seconds > 0 ? Math.round(delivered / seconds) : 0 });
-      });
-    };
-
+    let result: Awaited<ReturnType<typeof produceRecords>>;
     try {
-      let chunk: KafkaJS.Message[] = [];
-      for (const record of generate(options)) {
-        kinds[record.kind] += 1;
-        chunk.push({ key: record.key, value: record.value });
-        if (chunk.length >= chunkSize) {
-          await flush(chunk);
-          chunk = [];
-        }
-      }
-      if (chunk.length > 0) await flush(chunk);
-      await window.drain();
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new StreamfoldError(
-        ErrorCodes.KAFKA_UNAVAILABLE,
-        `producing to ${topic} failed after ${delivered} of ${expected.records} records: ${reason}`,
-        { cause },
-      );
+      result = await produceRecords(producer, stream.records, {
+        topic,
+        kinds: stream.kinds,
+        rate: stream.rate,
+        progress: process.stderr.isTTY && !flags.json,
+        ...(stream.total === undefined ? {} : { total: stream.total }),
+      });
     } finally {
-      bar?.stop();
       await producer.disconnect().catch(() => undefined);
     }
 
-    const elapsedMs = Date.now() - started;
+    const { delivered, kinds, elapsedMs } = result;
     const summary = {
       topic,
-      seed: options.seed,
-      orders: options.orders,
+      seed: stream.seed,
+      [stream.unit]: stream.count,
       records: delivered,
       kinds,
       elapsedMs,
@@ -243,9 +152,9 @@ export function registerSimulate(program: Command): void {
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      const byKind = SimKinds.map((k) => `${kinds[k]} ${k}`).join(', ');
+      const byKind = stream.kinds.map((k) => `${kinds[k]} ${k}`).join(', ');
       process.stdout.write(
-        `simulate: ${delivered} records (${byKind}) for ${options.orders} orders to ${topic} in ${elapsedMs} ms, ${summary.eventsPerSecond} events/s\n`,
+        `simulate: ${delivered} records (${byKind}) for ${stream.count} ${stream.unit} to ${topic} in ${elapsedMs} ms, ${summary.eventsPerSecond} events/s\n`,
       );
     }
   });

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { connectKafka, createAdmin, ensureTopics } from '../../kafka/index.js';
 import { createLogger } from '../../logger.js';
-import { loadTopology, topologyTopics } from '../../topology/index.js';
+import { topologyTopicLayout, topologyTopics } from '../../topology/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { positiveInt } from '../parse-options.js';
+import { loadAnyTopologyArgument } from '../topology-argument.js';
 
 interface TopicsFlags {
   partitions?: number;
@@ -16,7 +17,9 @@ export function registerTopics(program: Command): void {
   withConnectionOptions(
     topics
       .command('create')
-      .description('create the source, derived and dead-letter topics (existing ones are kept)')
+      .description(
+        'create the source (input), derived and dead-letter topics of a topology of either format (existing ones are kept)',
+      )
       .argument('[topology]', 'topology file', 'topologies/orders.yaml')
       .addOption(
         new Option('--partitions <n>', 'partitions per topic (default: the topology)').argParser(
@@ -32,13 +35,14 @@ export function registerTopics(program: Command): void {
       .option('--json', 'print the result as JSON'),
   ).action(async (file: string, flags: TopicsFlags & Parameters<typeof connectionFrom>[0]) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopology(file);
+    const { topology } = loadAnyTopologyArgument(file);
     const log = createLogger(
       conn.logLevel === 'info' ? 'warn' : conn.logLevel,
       'streamfold-topics',
     );
-    const partitions = flags.partitions ?? topology.source.partitions;
-    const replicationFactor = flags.replicationFactor ?? topology.source.replicationFactor;
+    const layout = topologyTopicLayout(topology);
+    const partitions = flags.partitions ?? layout.partitions;
+    const replicationFactor = flags.replicationFactor ?? layout.replicationFactor;
     const names = topologyTopics(topology);
     const admin = await connectKafka(
       createAdmin(conn, log, { clientId: 'streamfold-topics' }),
