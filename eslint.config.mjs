@@ -16,6 +16,7 @@ export default tseslint.config(
       'coverage/**',
       '.bench-build/**',
       '.chaos-build/**',
+      '.dashboards-build/**',
       'chaos/results/**',
       'bench/peers/**/target/**',
     ],

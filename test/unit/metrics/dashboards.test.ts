@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -41,7 +41,7 @@ interface RuleFile {
   groups: { name: string; rules: { alert?: string; record?: string; expr: string }[] }[];
 }
 
-const dashboards = {
+const fixedDashboards: Readonly<Record<string, { uid: string; title: string }>> = {
   'dashboards/worker-overview.json': {
     uid: 'streamfold-worker-overview',
     title: 'streamfold — worker overview',
@@ -50,12 +50,28 @@ const dashboards = {
     uid: 'streamfold-consumer-lag',
     title: 'streamfold — consumer lag',
   },
-} as const;
+};
 
-const loaded = Object.keys(dashboards).map((path) => ({
-  path,
-  dashboard: JSON.parse(read(path)) as Dashboard,
-}));
+/** Every file in dashboards/ with the uid and title it must have; a file of no known kind fails. */
+const dashboards: Record<string, { uid: string; title: string } | undefined> = Object.fromEntries(
+  readdirSync(new URL('dashboards/', root))
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => {
+      const path = `dashboards/${name}`;
+      const topology = /^topology-(.+)\.json$/.exec(name)?.[1];
+      const expected = topology
+        ? { uid: `streamfold-topology-${topology}`, title: `streamfold — topology ${topology}` }
+        : fixedDashboards[path];
+      return [path, expected];
+    }),
+);
+
+const loaded = Object.keys(dashboards)
+  .sort()
+  .map((path) => ({
+    path,
+    dashboard: JSON.parse(read(path)) as Dashboard,
+  }));
 const rules = parse(read('stack/prometheus/rules/streamfold.yml')) as RuleFile;
 const ruleExprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
 
@@ -84,12 +100,24 @@ function baseName(name: string, known: ReadonlySet<string>): string {
   return base !== name && known.has(base) ? base : name;
 }
 
+describe('dashboards/', () => {
+  it('holds the worker overview, the consumer lag and the topology dashboards', () => {
+    expect(Object.keys(dashboards).sort()).toEqual(
+      expect.arrayContaining(Object.keys(fixedDashboards).sort()),
+    );
+    expect(Object.keys(dashboards).filter((p) => p.includes('/topology-')).length).toBeGreaterThan(
+      0,
+    );
+  });
+});
+
 describe.each(loaded)('$path', ({ path, dashboard }) => {
-  const expected = dashboards[path as keyof typeof dashboards];
+  const expected = dashboards[path];
 
   it('has its fixed uid and title and a current schema', () => {
-    expect(dashboard.uid).toBe(expected.uid);
-    expect(dashboard.title).toBe(expected.title);
+    expect(expected, `${path} is a known dashboard`).toBeDefined();
+    expect(dashboard.uid).toBe(expected?.uid);
+    expect(dashboard.title).toBe(expected?.title);
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(39);
   });
 
