@@ -29,3 +29,18 @@ export { RedisStateStore, type RedisStateStoreOptions } from './redis-state-stor
 export type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from './state-store.js';
 export { StateReader } from './state-reader.js';
 export { Generations, type Retired } from './generations.js';
+export { ShardStore, type FencedShard, type ShardStoreOptions } from './shard-store.js';
+export {
+  PARTIAL_CACHE_LIMIT,
+  ProgramStateStore,
+  type ProgramLease,
+  type ProgramStateStoreOptions,
+} from './program-state-store.js';
+export { programCommitOperations } from './program-commit-args.js';
+export { ProgramFields, splitPartialField } from './program-fields.js';
+export {
+  idleCloses,
+  parseProgramParked,
+  parseProgramWindows,
+  parseStates,
+} from './program-shard-load.js';
