@@ -4,12 +4,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricDefinitions } from '../../src/metrics/index.js';
 import { eventually } from '../helpers/env.js';
+import { dashboardTopology } from '../../scripts/dashboards/dashboard-topology.js';
+import { topologyDashboard } from '../../scripts/dashboards/topology-dashboard.js';
+import { loadTopology } from '../../src/topology/index.js';
 import {
   dataPanels,
   interpolate,
   loadDashboard,
   resolveVariables,
   variableQuery,
+  type Dashboard,
+  type ResolvedVariable,
   type SelectionMode,
 } from '../helpers/grafana-dashboard.js';
 import { PrometheusServer, type Sample } from '../helpers/prometheus-server.js';
@@ -25,6 +30,10 @@ import { metricNames } from '../unit/metrics/promql.js';
 const root = new URL('../../', import.meta.url);
 const rulesFile = fileURLToPath(new URL('stack/prometheus/rules/streamfold.yml', root));
 const dashboardFiles = ['dashboards/worker-overview.json', 'dashboards/consumer-lag.json'];
+// The shipped dashboards/topology-<name>.json pin the names of topologies/<name>.yaml (its group,
+// its output topics), which no test worker uses: the topology dashboards are checked as the
+// generator draws them for the test's own topologies, by the function that wrote the shipped
+// ones (test/unit/dashboards/generated.test.ts holds those equal to its output).
 const JOB = 'streamfold';
 const PARTITIONS = 6;
 const workerArgs = ['--max-batch', '100'];
@@ -78,8 +87,12 @@ describe('a real Prometheus scraping streamfold workers', () => {
   }
 
   /** Adds a worker to the job's targets; returns its `instance` label. */
-  async function scrape(prom: PrometheusServer, worker: WorkerProcess): Promise<string> {
-    const { host } = await workerHttpUrl(scenario.dir, worker.pid ?? -1);
+  async function scrape(
+    prom: PrometheusServer,
+    worker: WorkerProcess,
+    dir = scenario.dir,
+  ): Promise<string> {
+    const { host } = await workerHttpUrl(dir, worker.pid ?? -1);
     targets.push(host);
     prom.setTargets(targets);
     return host;
@@ -249,50 +262,109 @@ describe('a real Prometheus scraping streamfold workers', () => {
       for (const mode of ['saved', 'every-value'] as const satisfies readonly SelectionMode[]) {
         const where = `${dashboard.title} (${file}, ${mode} selection)`;
         const variables = await resolveVariables(dashboard, prom, mode);
-        for (const [name, resolved] of variables) {
-          if (resolved.variable.type !== 'query') continue;
-          expect(
-            resolved.options.length,
-            `${where}: variable $${name} resolved to no value; ${variableQuery(resolved.variable)} ran as ${resolved.query}`,
-          ).toBeGreaterThan(0);
-        }
+        expectResolved(variables, where);
         // Instances were chosen by the test; nothing else may show up in the dropdown.
         expect(variables.get('instance')?.options.sort(), where).toEqual(instances);
-        const before = checked.length;
-
-        for (const panel of dataPanels(dashboard)) {
-          for (const target of panel.targets ?? []) {
-            if (target.hide || !target.expr) continue;
-            const label = `${where}: panel "${panel.title ?? '(untitled)'}" ${target.refId ?? ''}`;
-            let expr = target.expr;
-            let series = 0;
-            let problem = '';
-            try {
-              expr = interpolate(target.expr, variables);
-              const data = await prom.query(expr);
-              series = data.resultType === 'scalar' ? 1 : data.result.length;
-            } catch (error) {
-              problem = ` (${error instanceof Error ? error.message : String(error)})`;
-            }
-            if (series === 0 && problem === '') problem = await missingSeries(prom, expr);
-            expect
-              .soft(series, `${label}: ${expr} returned no series${problem}`)
-              .toBeGreaterThan(0);
-            checked.push(`${label}: ${series} series`);
-          }
-        }
-        summary.push(`${file} (${mode} selection): ${checked.length - before} queries`);
+        const queries = await queryEveryPanel(prom, dashboard, variables, where);
+        checked.push(...queries);
+        summary.push(`${file} (${mode} selection): ${queries.length} queries`);
       }
     }
-    const targetCount = dashboardFiles
-      .map((f) => loadDashboard(new URL(f, root)))
-      .flatMap((d) => dataPanels(d).flatMap((p) => p.targets ?? []))
-      .filter((t) => !t.hide && t.expr).length;
-    expect(checked).toHaveLength(targetCount * 2);
+    const queryCount = dashboardFiles
+      .map((f) => targetCount(loadDashboard(new URL(f, root))))
+      .reduce((a, b) => a + b, 0);
+    expect(checked).toHaveLength(queryCount * 2);
     console.info(`panel queries checked: ${checked.length}\n  ${summary.join('\n  ')}`);
 
     expect(producer.error()).toBeUndefined();
     expect(first.running && second.running, 'both workers still running').toBe(true);
+  });
+
+  it("returns data for every panel of each topology's dashboard, two topologies on one source", async () => {
+    const prom = await startPrometheus();
+    const customers = scenario.sibling({
+      name: 'customers',
+      aggregates: ['customer-value'],
+      aggregatesOnly: true,
+    });
+    await customers.createTopics();
+    const topologies = [
+      { scenario, worker: scenario.startWorker({}, workerArgs) },
+      { scenario: customers, worker: customers.startWorker({}, workerArgs) },
+    ];
+    const runs = await Promise.all(
+      topologies.map(async (t) => ({
+        ...t,
+        instance: await scrape(prom, t.worker, t.scenario.dir),
+        topology: loadTopology(t.scenario.file),
+      })),
+    );
+    const producer = keepProducing();
+
+    for (const run of runs) {
+      const { group } = run.topology.source;
+      await eventually(
+        `${run.topology.name}: its worker exports the lag of every partition for ${group}`,
+        async () => {
+          const [count] = await prom.vector(
+            `count(streamfold_consumer_lag{job="${JOB}", instance="${run.instance}", group="${group}"})`,
+          );
+          return count?.value[1] === String(PARTITIONS) ? true : undefined;
+        },
+        60_000,
+        250,
+      );
+      await eventually(
+        `${run.topology.name}: a partition handoff observed and records applied`,
+        async () => {
+          const [handoffs] = await prom.vector(
+            `sum(streamfold_partition_handoff_seconds_count{job="${JOB}", topology="${run.topology.name}"})`,
+          );
+          const [applied] = await prom.vector(
+            `sum(streamfold_records_processed_total{job="${JOB}", instance="${run.instance}", result="applied"})`,
+          );
+          return Number(handoffs?.value[1] ?? 0) > 0 && Number(applied?.value[1] ?? 0) > 0
+            ? true
+            : undefined;
+        },
+        60_000,
+        250,
+      );
+    }
+    // rate(), increase() and deriv() need two samples of a series inside their window.
+    await eventually(
+      'two scrapes of each worker inside the rate window',
+      async () => {
+        const scrapes = byInstance(await prom.vector(`count_over_time(up{job="${JOB}"}[1m])`));
+        return runs.every((r) => (scrapes.get(r.instance) ?? 0) >= 2) ? true : undefined;
+      },
+      30_000,
+      250,
+    );
+
+    const summary: string[] = [];
+    for (const run of runs) {
+      const dashboard = topologyDashboard(dashboardTopology(run.topology)) as unknown as Dashboard;
+      expect(dashboard.uid).toBe(`streamfold-topology-${run.topology.name}`);
+      let checked = 0;
+      for (const mode of ['saved', 'every-value'] as const satisfies readonly SelectionMode[]) {
+        const where = `${dashboard.title} (generated for ${run.scenario.file}, ${mode} selection)`;
+        const variables = await resolveVariables(dashboard, prom, mode);
+        expectResolved(variables, where);
+        // Its own worker only: the other topology's worker reads the same source topic.
+        expect(variables.get('instance')?.options, where).toEqual([run.instance]);
+        checked += (await queryEveryPanel(prom, dashboard, variables, where)).length;
+      }
+      expect(checked).toBe(targetCount(dashboard) * 2);
+      summary.push(`${dashboard.uid}: ${checked} queries`);
+    }
+    console.info(`topology panel queries checked:\n  ${summary.join('\n  ')}`);
+
+    expect(producer.error()).toBeUndefined();
+    expect(
+      runs.every((r) => r.worker.running),
+      'both workers still running',
+    ).toBe(true);
   });
 
   // The dead-letter counter must carry the source topic (docs/metrics.md): the dashboards'
@@ -375,6 +447,56 @@ describe('a real Prometheus scraping streamfold workers', () => {
       .not.toEqual([]);
   });
 });
+
+/** Every query variable of a dashboard resolved to at least one value. */
+function expectResolved(variables: ReadonlyMap<string, ResolvedVariable>, where: string): void {
+  for (const [name, resolved] of variables) {
+    if (resolved.variable.type !== 'query') continue;
+    expect(
+      resolved.options.length,
+      `${where}: variable $${name} resolved to no value; ${variableQuery(resolved.variable)} ran as ${resolved.query}`,
+    ).toBeGreaterThan(0);
+  }
+}
+
+/**
+ * Runs every panel query of a dashboard with its variables substituted; a query with no series
+ * is a soft failure naming the panel. Returns one line per query run.
+ */
+async function queryEveryPanel(
+  prom: PrometheusServer,
+  dashboard: Dashboard,
+  variables: ReadonlyMap<string, ResolvedVariable>,
+  where: string,
+): Promise<string[]> {
+  const checked: string[] = [];
+  for (const panel of dataPanels(dashboard)) {
+    for (const target of panel.targets ?? []) {
+      if (target.hide || !target.expr) continue;
+      const label = `${where}: panel "${panel.title ?? '(untitled)'}" ${target.refId ?? ''}`;
+      let expr = target.expr;
+      let series = 0;
+      let problem = '';
+      try {
+        expr = interpolate(target.expr, variables);
+        const data = await prom.query(expr);
+        series = data.resultType === 'scalar' ? 1 : data.result.length;
+      } catch (error) {
+        problem = ` (${error instanceof Error ? error.message : String(error)})`;
+      }
+      if (series === 0 && problem === '') problem = await missingSeries(prom, expr);
+      expect.soft(series, `${label}: ${expr} returned no series${problem}`).toBeGreaterThan(0);
+      checked.push(`${label}: ${series} series`);
+    }
+  }
+  return checked;
+}
+
+/** Queries of a dashboard's panels that Grafana runs (hidden and empty targets are not). */
+const targetCount = (dashboard: Dashboard): number =>
+  dataPanels(dashboard)
+    .flatMap((p) => p.targets ?? [])
+    .filter((t) => !t.hide && t.expr).length;
 
 /** For an empty result: which metric the expression reads has no series at all for the job. */
 async function missingSeries(prom: PrometheusServer, expr: string): Promise<string> {

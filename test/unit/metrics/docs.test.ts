@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricDefinitions, type MetricDefinition } from '../../../src/metrics/index.js';
@@ -61,8 +61,12 @@ describe('docs/metrics.md', () => {
     );
   });
 
-  it('names both dashboards by title and uid', () => {
-    const dashboards = ['worker-overview', 'consumer-lag'].map(
+  it('names every dashboard by title and uid: the two fixed ones, then one per topology', () => {
+    const topologies = readdirSync(new URL('dashboards/', root))
+      .filter((name) => /^topology-.+\.json$/.test(name))
+      .map((name) => name.replace(/\.json$/, ''))
+      .sort();
+    const dashboards = ['worker-overview', 'consumer-lag', ...topologies].map(
       (name) => JSON.parse(read(`dashboards/${name}.json`)) as { title: string; uid: string },
     );
     expect(table('Dashboards').map(([title, uid]) => [title, uid])).toEqual(
