@@ -1,7 +1,7 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { MetricTypes, type MetricDefinition } from '../../src/metrics/catalogue.js';
 import { row, timeseriesPanel } from './panels.js';
-import { equals, onVariables, percentiles, select } from './promql.js';
+import { equals, onVariables, quantiles, rate, select } from './promql.js';
 import type { DashboardTopology } from './dashboard-topology.js';
 
 /** The unit a metric's name promises (docs/metrics.md, Conventions: base units as suffixes). */
@@ -15,17 +15,10 @@ function unitOf(definition: MetricDefinition): string {
 /** Counters as a rate, gauges as they are, histograms as p50, p95 and p99. */
 function targets(definition: MetricDefinition, matchers: string) {
   if (definition.type === MetricTypes.HISTOGRAM) {
-    const bucket = select(`${definition.name}_bucket`, matchers);
-    return percentiles.map(({ quantile, legend }) => ({
-      expr: `histogram_quantile(${quantile}, sum by (le) (rate(${bucket}[$__rate_interval])))`,
-      legend,
-    }));
+    return quantiles(select(`${definition.name}_bucket`, matchers));
   }
   const series = select(definition.name, matchers);
-  const expr =
-    definition.type === MetricTypes.COUNTER
-      ? `sum(rate(${series}[$__rate_interval]))`
-      : `sum(${series})`;
+  const expr = definition.type === MetricTypes.COUNTER ? `sum(${rate(series)})` : `sum(${series})`;
   return [{ expr, legend: definition.name.replace(/^streamfold_/, '') }];
 }
 

@@ -34,3 +34,21 @@ export const percentiles = [
   { quantile: '0.95', legend: 'p95' },
   { quantile: '0.99', legend: 'p99' },
 ] as const;
+
+/** A counter's per-second rate over Grafana's `$__rate_interval` (never a fixed window). */
+export const rate = (selector: string): string => `rate(${selector}[$__rate_interval])`;
+
+/** A counter's increase per `$__rate_interval`: for rare events, counted rather than per second. */
+export const increase = (selector: string): string => `increase(${selector}[$__rate_interval])`;
+
+/** p50, p95 and p99 of a histogram, summed over workers and every label not grouped `by`. */
+export function quantiles(
+  bucket: string,
+  by: readonly string[] = [],
+  legendPrefix = '',
+): { expr: string; legend: string }[] {
+  return percentiles.map(({ quantile, legend }) => ({
+    expr: `histogram_quantile(${quantile}, sum by (${['le', ...by].join(', ')}) (${rate(bucket)}))`,
+    legend: `${legendPrefix}${legend}`,
+  }));
+}

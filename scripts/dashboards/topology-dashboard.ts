@@ -5,12 +5,11 @@ import type { DashboardTopology } from './dashboard-topology.js';
 import { consumerLagRef, topologyRef, workerOverviewRef } from './dashboard-refs.js';
 import { metric as m } from './metric-names.js';
 import { row, timeseriesPanel } from './panels.js';
-import { equals, oneOf, onVariables, percentiles, select } from './promql.js';
+import { equals, oneOf, onVariables, quantiles, rate, select } from './promql.js';
 import { streamfoldDashboard } from './streamfold-dashboard.js';
 import { datasourceVariable, queryVariable } from './variables.js';
 
 const small = { width: 8, height: 8 } as const;
-const rate = (selector: string) => `rate(${selector}[$__rate_interval])`;
 
 /**
  * One topology's throughput, dead letters, anomalies, lag and handoff, then a row per aggregate
@@ -197,10 +196,13 @@ export function topologyDashboard(topology: DashboardTopology): Dashboard {
         description: `Time from a partition's assignment to a worker's first committed batch of it, for topology ${topology.name}: 50th, 95th and 99th percentiles.`,
         unit: 's',
         ...small,
-        targets: percentiles.map(({ quantile, legend }) => ({
-          expr: `histogram_quantile(${quantile}, sum by (le) (${rate(select(`${m.partitionHandoff}_bucket`, onVariables('job', 'instance'), equals('topology', topology.name)))}))`,
-          legend,
-        })),
+        targets: quantiles(
+          select(
+            `${m.partitionHandoff}_bucket`,
+            onVariables('job', 'instance'),
+            equals('topology', topology.name),
+          ),
+        ),
       }),
     );
   aggregatePanels(dashboard, topology, 100);
