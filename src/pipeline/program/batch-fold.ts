@@ -22,7 +22,6 @@ import { ProgramFold } from './program-fold.js';
 import {
   aggregateUpdateRecord,
   programAnomalyRecord,
-  programStatusRecord,
   programWindowRecord,
 } from './program-records.js';
 import type { ProgramWindowResult } from './program-windows.js';
@@ -146,8 +145,7 @@ export class ProgramBatchFolder {
       this.counts.applied += 1;
       if (outputs.status !== undefined) {
         this.outputs.push(
-          programStatusRecord(
-            this.ctx.fold.program,
+          this.ctx.fold.statusRecord(
             nextId(),
             outputs.status,
             event,

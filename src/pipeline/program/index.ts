@@ -49,7 +49,9 @@ export {
   programAnomalyRecord,
   programStatusRecord,
   programWindowRecord,
+  statusRecordWriter,
   type AggregateUpdate,
+  type StatusRecordWriter,
 } from './program-records.js';
 export type {
   ProgramBatch,

@@ -9,6 +9,7 @@ import {
   type ChangesOf,
 } from './aggregate-changes.js';
 import { applyOps } from './partials.js';
+import { statusRecordWriter, type StatusRecordWriter } from './program-records.js';
 import {
   EMPTY_PROGRAM_WINDOWS,
   ProgramWindows,
@@ -37,6 +38,7 @@ export interface CompiledFold {
   readonly program: Program;
   readonly step: Stepper;
   readonly aggregates: readonly { readonly aggregate: Aggregate; readonly changesOf: ChangesOf }[];
+  readonly statusRecord: StatusRecordWriter;
 }
 
 export function compileFold(program: Program): CompiledFold {
@@ -47,6 +49,7 @@ export function compileFold(program: Program): CompiledFold {
       aggregate,
       changesOf: compileAggregateChanges(aggregate, program.state),
     })),
+    statusRecord: statusRecordWriter(program),
   };
 }
 

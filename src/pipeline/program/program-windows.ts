@@ -69,8 +69,8 @@ export class ProgramWindows {
   private readonly frontiers: Map<string, number>;
   /** `<aggregate>|<size>|<start>` → the window's groups. */
   private readonly windows = new Map<string, OpenWindow>();
-  /** Open-window fields the batch wrote. */
-  private readonly written = new Map<string, GroupPartial>();
+  /** Groups of open windows the batch wrote: window id → group keys. */
+  private readonly written = new Map<string, Set<string>>();
   private readonly closed: ProgramWindowResult[] = [];
 
   constructor(
@@ -107,11 +107,13 @@ export class ProgramWindows {
         late.push({ aggregate: aggregate.name, size: size.label, start });
         continue;
       }
+      const id = `${aggregate.name}|${size.label}|${start}`;
       const w = this.window(aggregate, size, start);
+      let groups = this.written.get(id);
+      if (groups === undefined) this.written.set(id, (groups = new Set()));
       for (const change of changes) {
-        const next = applyOps(aggregate, w.groups.get(change.group), change.ops);
-        w.groups.set(change.group, next);
-        this.written.set(openWindowField(aggregate.name, size.label, start, change.group), next);
+        w.groups.set(change.group, applyOps(aggregate, w.groups.get(change.group), change.ops));
+        groups.add(change.group);
       }
     }
     return late;
@@ -198,7 +200,17 @@ export class ProgramWindows {
       }
     }
     const written = new Map<string, GroupPartial>();
-    for (const [field, partial] of this.written) if (open.has(field)) written.set(field, partial);
+    for (const [id, groups] of this.written) {
+      // Windows closed in the same batch are left out: their open fields go.
+      const w = this.windows.get(id);
+      if (w === undefined) continue;
+      for (const group of groups) {
+        const partial = w.groups.get(group);
+        if (partial !== undefined) {
+          written.set(openWindowField(w.aggregate.name, w.size.label, w.start, group), partial);
+        }
+      }
+    }
     return {
       next: { watermark: this.watermark, frontiers: this.frontiers, open },
       written,

@@ -5,6 +5,7 @@
  */
 import { compileConditions, type Predicate } from './conditions.js';
 import { compileRef, readPath, type Accessor } from './read-ref.js';
+import { compileReduce } from './reduce-state.js';
 import type { JsonValue, KeyState, Program, ProgramEvent, StateField } from './types.js';
 
 export type StepResult =
@@ -26,9 +27,9 @@ interface CompiledTransition {
   readonly set: readonly { readonly field: string; readonly read: Accessor }[];
 }
 
-/** `<type>|<state>` → candidate transitions in file order. */
-function candidateTable(program: Program): Map<string, CompiledTransition[]> {
-  const table = new Map<string, CompiledTransition[]>();
+/** Event type → state → candidate transitions in file order. */
+function candidateTable(program: Program): Map<string, Map<string, CompiledTransition[]>> {
+  const table = new Map<string, Map<string, CompiledTransition[]>>();
   for (const t of program.machine.transitions) {
     const compiled: CompiledTransition = {
       to: t.to,
@@ -36,10 +37,11 @@ function candidateTable(program: Program): Map<string, CompiledTransition[]> {
       anomaly: t.anomaly,
       set: t.set.map(({ field, ref }) => ({ field, read: compileRef(ref, program.state) })),
     };
+    let byState = table.get(t.on);
+    if (byState === undefined) table.set(t.on, (byState = new Map()));
     for (const from of t.from) {
-      const slot = `${t.on}|${from}`;
-      const list = table.get(slot);
-      if (list === undefined) table.set(slot, [compiled]);
+      const list = byState.get(from);
+      if (list === undefined) byState.set(from, [compiled]);
       else list.push(compiled);
     }
   }
@@ -59,12 +61,13 @@ export function createStepper(program: Program): Stepper {
     (f): f is StateField & { from: readonly string[] } => f.from !== undefined,
   );
   const defaults = initialFields(program.state.fields);
+  const reduce = compileReduce(program.state);
 
   return (state, event) => {
     // Duplicates first: a re-delivered event must be ignored even when it would now be illegal.
     if (state !== undefined && state.eventIds.includes(event.eventId)) return { kind: 'duplicate' };
     const current = state?.status ?? initial;
-    const candidates = table.get(`${event.type}|${current}`);
+    const candidates = table.get(event.type)?.get(current);
     if (candidates === undefined) {
       return { kind: 'anomaly', reason: `${event.type}-from-${current}` };
     }
@@ -83,10 +86,13 @@ export function createStepper(program: Program): Stepper {
       const value = read(scope);
       if (value !== undefined) fields[field] = value;
     }
+    // The topology's own reducer last, seeing what `from` and `set` made (docs/language.md).
+    const reduced =
+      reduce === undefined ? fields : reduce(event, state?.fields, fields, chosen.to, current);
     const next: KeyState = {
       key: event.key,
       status: chosen.to,
-      fields,
+      fields: reduced,
       appliedEvents: (state?.appliedEvents ?? 0) + 1,
       updatedAt: event.time,
       eventIds: state === undefined ? [event.eventId] : [...state.eventIds, event.eventId],
