@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tiers: unit (pure code, no network), integration (the real Kafka broker and Redis that
@@ -22,6 +23,16 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // A topology module imports `streamfold` (the package itself, dist/ once built): pure
+        // tests read the sources instead, as tsconfig.json's `paths` does for the typecheck.
+        resolve: {
+          alias: [
+            {
+              find: /^streamfold$/,
+              replacement: fileURLToPath(new URL('src/index.ts', import.meta.url)),
+            },
+          ],
+        },
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],

@@ -24,6 +24,11 @@ export const ErrorCodes = {
   HTTP_LISTEN: 'SF_HTTP_LISTEN',
   /** A fault injected on purpose by a test (STREAMFOLD_FAIL_EVENT_IDS), as a reducer bug would. */
   INJECTED_FAULT: 'SF_INJECTED_FAULT',
+  /**
+   * A topology's own reducer (defineTopology's `state.reduce`) threw, or returned a field that is
+   * not declared or a value of the wrong type: a processing failure of that event, never retried.
+   */
+  REDUCER_FAILED: 'SF_REDUCER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -7,6 +7,7 @@ import {
 import { positionsOf } from './language/positions.js';
 import type { LanguageTopology } from './language/types.js';
 import { compileTopology, readTopologyDocument } from './load-topology.js';
+import { importTopologyModule, moduleIssues } from './load-topology-module.js';
 import type { CompiledTopology, TopologyIssue } from './types.js';
 
 export type TopologyValidation =
@@ -35,4 +36,15 @@ export function validateTopologyFile(file: string): TopologyValidation {
     // the extra fields are optional.
     return { ok: false, issues: error.issues };
   }
+}
+
+/**
+ * The same for a topology module (`.ts`, `.js`: docs/language.md, "The TypeScript API"), which
+ * is imported, hence the promise.
+ */
+export async function validateTopologyModule(file: string): Promise<TopologyValidation> {
+  const result = await importTopologyModule(file);
+  return result.kind === 'loaded'
+    ? { ok: true, topology: result.topology }
+    : { ok: false, issues: moduleIssues(result) };
 }

@@ -4,7 +4,10 @@ import {
   type CompiledTopology,
   type LanguageTopology,
   type TopologyIssue,
+  type TopologyValidation,
 } from '../../topology/index.js';
+import { isTopologyModule } from '../../topology/load-topology-module.js';
+import { validateTopologyModule } from '../../topology/validate-topology.js';
 
 interface ValidateFlags {
   json?: boolean;
@@ -73,7 +76,24 @@ function okJson(file: string, s: ReturnType<typeof summary>): Record<string, unk
 
 /** Validates one topology file and reports it; returns the exit code (0 valid, 1 not). */
 export function runValidate(file: string, flags: ValidateFlags, out: ReportWriter): number {
-  const result = validateTopologyFile(file);
+  return report(file, validateTopologyFile(file), flags, out);
+}
+
+/** The same for a topology module (`.ts`, `.js`), which is imported, hence the promise. */
+export async function runValidateModule(
+  file: string,
+  flags: ValidateFlags,
+  out: ReportWriter,
+): Promise<number> {
+  return report(file, await validateTopologyModule(file), flags, out);
+}
+
+function report(
+  file: string,
+  result: TopologyValidation,
+  flags: ValidateFlags,
+  out: ReportWriter,
+): number {
   if (flags.json) {
     const report = result.ok
       ? okJson(file, summary(result.topology))
@@ -91,9 +111,11 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check a topology file and print every problem with its field (exit 1 if any)')
-    .argument('<file>', 'topology file')
+    .argument('<file>', 'topology file (YAML, or a .ts/.js module)')
     .option('--json', 'print the result as JSON')
-    .action((file: string, flags: ValidateFlags) => {
-      process.exitCode = runValidate(file, flags, process.stdout);
+    .action(async (file: string, flags: ValidateFlags) => {
+      process.exitCode = isTopologyModule(file)
+        ? await runValidateModule(file, flags, process.stdout)
+        : runValidate(file, flags, process.stdout);
     });
 }

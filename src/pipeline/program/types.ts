@@ -3,8 +3,9 @@
  * the per-key state and the state machine that moves it, and the aggregates folded from its
  * applied transitions. The topology compiler (src/topology/language/) builds it from a YAML file
  * or a `defineTopology` call; docs/language.md is the reference of every construct. Plain frozen
- * data: the fold (./step.ts, ./aggregate.ts) and the independent interpreter of `reconcile` read
- * the same program and share no code beyond these types.
+ * data (but for a `defineTopology` state's `reduce`, user code): the fold (./step.ts,
+ * ./aggregate.ts) and the independent interpreter of `reconcile` read the same program and share
+ * no code beyond these types.
  */
 
 /** A JSON value as events and states carry it. */
@@ -94,7 +95,32 @@ export interface StateShape {
   readonly fields: readonly StateField[];
   /** Field names in stored order (key field, declared fields with the status field). */
   readonly order: readonly string[];
+  /**
+   * A pure reducer for what the language cannot say (a `defineTopology` topology's own code; a
+   * YAML file has none). Called on every applied transition after the `from` fields and `set`,
+   * with frozen copies; the fields it returns replace those of the state after. A returned field
+   * that is not declared (the status and key fields are not), or a value that does not fit the
+   * field's type (null fits any), fails the event with SF_REDUCER_FAILED, as a throw does.
+   */
+  readonly reduce?: StateReducer;
 }
+
+/** What a state's reducer sees of one applied transition (all frozen). */
+export interface ReducerInput {
+  /** The event's JSON value. */
+  readonly event: { readonly [key: string]: JsonValue };
+  /** The declared fields before the event; undefined for a key's first applied event. */
+  readonly before: Readonly<Record<string, JsonValue>> | undefined;
+  /** The declared fields after the `from` fields and the transition's `set`. */
+  readonly after: Readonly<Record<string, JsonValue>>;
+  /** The status the transition moves to. */
+  readonly status: string;
+  /** The status before: the machine's initial state for a key's first event. */
+  readonly previousStatus: string;
+}
+
+/** Field name → new value, for some of the declared fields. */
+export type StateReducer = (input: ReducerInput) => Readonly<Record<string, JsonValue>>;
 
 /** A filter on an applied transition (all parts must hold; an absent part always holds). */
 export interface TransitionFilter {

@@ -10,10 +10,15 @@
  * 4. Otherwise an anomaly, with the first candidate's `anomaly` when it has one, else
  *    `<type>-from-<current state>`.
  *
+ * Then a `defineTopology` state's own reducer (`reduce`), on frozen copies: the fields it returns
+ * replace those of the state after; one that is not declared, or of a type the field does not take
+ * (null fits any), fails the event (SF_REDUCER_FAILED), as a reducer that throws does.
+ *
  * Guards and `set` refs read the event and the state before it. A key without a state is read as
  * its starting state: every field at its default, the status the initial one (docs/language.md:
  * "a key's first applied event starts from every field's default").
  */
+import { ErrorCodes, StreamfoldError } from '../../errors.js';
 import type {
   JsonValue,
   KeyState,
@@ -83,12 +88,93 @@ export function stepKey(
   const after: KeyState = {
     key: event.key,
     status: chosen.to,
-    fields,
+    fields: reduceFields(program, event, stored, fields, before.status, chosen.to),
     appliedEvents: before.appliedEvents + 1,
     updatedAt: event.time,
     eventIds: [...before.eventIds, event.eventId],
   };
   return { kind: 'applied', transition: chosen, before: stored, after };
+}
+
+function frozen<T>(value: T): T {
+  const copy = structuredClone(value);
+  const freezeAll = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    Object.values(node).forEach(freezeAll);
+    Object.freeze(node);
+  };
+  freezeAll(copy);
+  return copy;
+}
+
+/** A returned value for a message; what has no JSON text (a function) shows its type. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
+function reducerFailed(event: ProgramEvent, problem: string, cause?: unknown): StreamfoldError {
+  return new StreamfoldError(
+    ErrorCodes.REDUCER_FAILED,
+    `the state reducer failed on event ${event.eventId} of key ${event.key}: ${problem}`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** The fields after the program's reducer, if it has one; see the header for its rules. */
+function reduceFields(
+  program: Program,
+  event: ProgramEvent,
+  stored: KeyState | undefined,
+  fields: Record<string, JsonValue>,
+  previousStatus: string,
+  status: string,
+): Record<string, JsonValue> {
+  const reduce = program.state.reduce;
+  if (reduce === undefined) return fields;
+  let updates: unknown;
+  try {
+    updates = reduce({
+      event: frozen(event.value),
+      before: stored === undefined ? undefined : frozen(stored.fields),
+      after: frozen(fields),
+      status,
+      previousStatus,
+    });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw reducerFailed(event, `it threw ${message}`, cause);
+  }
+  if (typeof updates !== 'object' || updates === null || Array.isArray(updates)) {
+    throw reducerFailed(event, `it returned ${jsonText(updates)}, not a mapping of fields`);
+  }
+  const result = { ...fields };
+  for (const name of Object.keys(updates)) {
+    const value = (updates as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    const field = program.state.fields.find((f) => f.name === name);
+    if (field === undefined) {
+      const names = program.state.fields.map((f) => f.name).join(', ');
+      throw reducerFailed(event, `it returned ${name}, not one of the declared fields ${names}`);
+    }
+    const ok =
+      value === null ||
+      (field.type === 'string' && typeof value === 'string') ||
+      (field.type === 'boolean' && typeof value === 'boolean') ||
+      (field.type === 'integer' && Number.isSafeInteger(value)) ||
+      (field.type === 'number' && typeof value === 'number' && Number.isFinite(value));
+    if (!ok) {
+      throw reducerFailed(
+        event,
+        `it returned ${name}: ${jsonText(value)}, not ${field.type} or null`,
+      );
+    }
+    result[name] = value as JsonValue;
+  }
+  return result;
 }
 
 /**
