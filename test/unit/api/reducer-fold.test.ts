@@ -16,6 +16,7 @@ import {
   ProgramFold,
   compileFold,
   createStepper,
+  foldProgramBatch,
   groupKeyOf,
   partialField,
   type GroupPartial,
@@ -218,6 +219,86 @@ describe('a state reducer in the fold and in the interpreter', () => {
       expect(() => stepKey(broken, undefined, created)).toThrow(expect.objectContaining(failure));
     });
   }
+
+  it("fails the batch at the reducer's event, and parks its key once it is poisoned", () => {
+    // The parcels reducer, but wrong on s1's failed attempt: e9, at offset 9.
+    const parcels = program.state.reduce;
+    if (parcels === undefined) throw new TypeError('no reducer');
+    const reduce: StateReducer = (input) =>
+      input.status === 'failedAttempt' && input.event.shipmentId === 's1'
+        ? { attempts: 1 }
+        : parcels(input);
+    const broken: Program = { ...program, state: { ...program.state, reduce } };
+    const decoded = parcelEvents.map((event, offset) => ({
+      ok: true as const,
+      event,
+      record: {
+        topic: 'parcel-events',
+        partition: 0,
+        offset,
+        key: Buffer.from(event.key),
+        value: Buffer.from(JSON.stringify(event.value)),
+        timestamp: event.time,
+        headers: {},
+      },
+    }));
+    const ctx = {
+      fold: compileFold(broken),
+      sourceTopic: 'parcel-events',
+      outputs: { deadLetter: 'parcel-events-dlt' },
+      workerVersion: 'test',
+      now: 0,
+    };
+    const input = { states: new Map(), partials: new Map(), parked: new Map() };
+    const problem =
+      'the state reducer failed on event e9 of key s1: it returned attempts, not one of the ' +
+      'declared fields carrier, destinationHub, failedAttempts, hubsVisited, route';
+    const failed = foldProgramBatch(decoded, input, ctx);
+    if (failed.kind !== 'failed') throw new TypeError(failed.kind);
+    const { cause, ...where } = failed;
+    expect(where).toEqual({ kind: 'failed', partition: 0, offset: 9, key: 's1' });
+    expect(cause).toBeInstanceOf(StreamfoldError);
+    expect(cause).toMatchObject({ code: 'SF_REDUCER_FAILED', message: problem });
+    const loaded = new Map(
+      [...expectedGroups.keys()].map((g): [string, undefined] => [
+        partialField('attempts', g),
+        undefined,
+      ]),
+    );
+    const poisoned = foldProgramBatch(
+      decoded,
+      { ...input, partials: loaded, poisoned: new Set([9]) },
+      ctx,
+    );
+    if (poisoned.kind !== 'folded') throw new TypeError(poisoned.kind);
+    expect(
+      [...poisoned.batch.parked.changed.values()].map((e) => ({
+        key: e.key,
+        eventId: e.eventId,
+        offset: e.offset,
+        reason: e.reason,
+        held: e.held.map((h) => h.offset),
+      })),
+    ).toEqual([{ key: 's1', eventId: 'e9', offset: 9, reason: problem, held: [11, 12] }]);
+    expect(poisoned.batch.counts).toEqual({
+      records: 18,
+      applied: 13,
+      duplicates: 1,
+      anomalies: 1,
+      deadLettered: 1,
+      held: 2,
+      late: 0,
+    });
+    // s1 stays as its last applied event left it, before the failed attempt.
+    expect(poisoned.batch.states.get('s1')).toEqual({
+      key: 's1',
+      status: 'outForDelivery',
+      fields: { ...finalFields.s1, failedAttempts: 0 },
+      appliedEvents: 5,
+      updatedAt: timeOf('e8'),
+      eventIds: ids(1, 2, 4, 5, 8),
+    });
+  });
 
   it('null fits every field and undefined leaves a field as it was, in both', () => {
     const reduce: StateReducer = () => ({ route: null, hubsVisited: undefined as unknown as null });
