@@ -60,7 +60,11 @@ function configIssues(cause: unknown): readonly TopologyIssue[] | undefined {
   return Array.isArray(issues) ? (issues as TopologyIssue[]) : undefined;
 }
 
-/** Imports a topology module; what can go wrong is a tagged result, not an exception. */
+/**
+ * Imports a topology module; what can go wrong is a tagged result, not an exception. Node keeps
+ * a module once imported: a second import of the same file in one process gives the first
+ * topology, edits or not (every command loads its topology once).
+ */
 export async function importTopologyModule(file: string): Promise<ModuleImport> {
   try {
     accessSync(file, constants.R_OK);
