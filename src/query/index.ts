@@ -9,3 +9,9 @@ export {
   type WindowView,
 } from './window-query.js';
 export { parseInstant, windowSizeOf } from './window-params.js';
+export {
+  atAppliedOffsets,
+  offsetsOf,
+  type AtOffsets,
+  type OffsetsReader,
+} from './at-applied-offsets.js';

@@ -39,6 +39,12 @@ export {
 export { programCommitOperations } from './program-commit-args.js';
 export { ProgramFields, splitPartialField } from './program-fields.js';
 export {
+  ProgramReader,
+  type OpenWindows,
+  type ProgramShardReader,
+  type StoredState,
+} from './program-reader.js';
+export {
   idleCloses,
   parseProgramParked,
   parseProgramWindows,

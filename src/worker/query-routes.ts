@@ -1,5 +1,7 @@
 import type { Route, RouteResponse } from '../http/index.js';
 import {
+  atAppliedOffsets,
+  offsetsOf,
   parseInstant,
   queryCustomer,
   queryOrder,
@@ -13,46 +15,6 @@ import type { CompiledTopology } from '../topology/index.js';
 
 /** Longer ids are refused before touching Redis: no real order id comes near this. */
 export const MAX_ORDER_ID_LENGTH = 64;
-
-/** Reads retried while commits keep moving the applied offsets under them. */
-const CONSISTENT_READ_ATTEMPTS = 5;
-
-interface AtOffsets<T> {
-  readonly value: T;
-  /** Partition → last applied offset (-1: none) that `value` reflects. */
-  readonly applied: ReadonlyMap<number, number>;
-}
-
-function sameOffsets(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
-  return a.size === b.size && [...a].every(([p, offset]) => b.get(p) === offset);
-}
-
-/**
- * Runs `read` between two reads of every shard's applied offset, in the generation that is live
- * (a rebuild may switch it). A batch's state, revenue and applied offset are written by one
- * script, so when both reads agree and the generation did not change, no commit landed in
- * between and the answer reflects exactly those offsets. Under a steady stream of commits the
- * last attempt is returned: its answer then reflects at most the offsets read after it.
- */
-async function atAppliedOffsets<T>(
-  live: StateReader,
-  read: (reader: StateReader) => Promise<T>,
-): Promise<AtOffsets<T>> {
-  for (let attempt = 1; ; attempt += 1) {
-    const reader = live.at(await live.liveGeneration());
-    const before = await reader.applied(await reader.partitions());
-    const value = await read(reader);
-    const after = await reader.applied(await reader.partitions());
-    const switched = (await live.liveGeneration()) !== reader.generation;
-    if (!switched && (sameOffsets(before, after) || attempt >= CONSISTENT_READ_ATTEMPTS)) {
-      return { value, applied: after };
-    }
-  }
-}
-
-function offsetsOf(applied: ReadonlyMap<number, number>, partitions: Iterable<number | string>) {
-  return Object.fromEntries([...partitions].map((p) => [String(p), applied.get(Number(p)) ?? -1]));
-}
 
 function notReady(): RouteResponse {
   return { status: 503, body: { error: 'state not connected yet' } };
