@@ -381,4 +381,48 @@ describe('reconcileProgram against the real broker and Redis', () => {
       `p${victimPartition} ${victimKey}: authorisedCents expected ${victim.authorisedCents}, got ${victim.authorisedCents + 1}`,
     );
   });
+  it('is ok for an empty input, an empty dead-letter topic and no state', async () => {
+    const topology = topologyFor(
+      await kit.createTopic('prec-empty', 2),
+      await kit.createTopic('prec-empty-dlt', 1),
+    );
+    const reader = new StateReader(redis, prefix, topology.name);
+    const report = await reconcileProgram({ conn, log, topology, reader, timeoutMs: 30_000 });
+    expect(report.ok, formatProgramReport(report)).toBe(true);
+    expect(report.input.records).toBe(0);
+    expect(report.applied.expected).toEqual({ '0': -1, '1': -1 });
+    expect(report.states).toMatchObject({ expected: 0, actual: 0 });
+    expect(report.windows).toMatchObject({
+      ok: true,
+      expectedClosed: 0,
+      expectedOpen: 0,
+      actual: 0,
+    });
+  });
+
+  it('reports records the engine has not applied yet', async () => {
+    const input = await kit.createTopic('prec-lag', 1);
+    const topology = topologyFor(input, await kit.createTopic('prec-lag-dlt', 1));
+    const simulated = [
+      ...generateProgramEvents(topology.program, topology.schema.json, {
+        ...programSimDefaults,
+        keys: 3,
+        seed: 5,
+        maxValueBytes: topology.input.maxValueBytes,
+      }),
+    ];
+    const producer = await kit.producer();
+    await producer.send({
+      topic: input,
+      messages: simulated.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+    });
+    const reader = new StateReader(redis, prefix, topology.name);
+    const report = await reconcileProgram({ conn, log, topology, reader, timeoutMs: 30_000 });
+    expect(report.ok).toBe(false);
+    expect(report.states).toMatchObject({ expected: 3, actual: 0, missing: 3, unexpected: 0 });
+    expect(report.applied.mismatches).toEqual([
+      { partition: 0, expected: simulated.length - 1, actual: -1 },
+    ]);
+    expect(report.aggregates['net-captured']!.actual).toBe(0);
+  });
 });
