@@ -1,6 +1,7 @@
+import type { TopicRecord } from '../../kafka/read-topic.js';
 import { splitOpenField } from '../../pipeline/program/index.js';
 import type { GroupPartial, JsonValue, Program } from '../../pipeline/program/types.js';
-import type { WindowPartition } from '../interpreter/index.js';
+import type { LateTransition, WindowPartition } from '../interpreter/index.js';
 import { sameJson } from '../interpreter/values.js';
 import { MAX_LISTED } from '../types.js';
 import type { AggregateWindowCounts, ProgramWindowsSection } from './types.js';
@@ -98,12 +99,15 @@ function groupProblems(want: ReadonlyMap<string, GroupPartial>, got: Map<string,
  * closed must be in `windowsClosed` with the same `closedBy` and groups; one it still has open
  * must be in `windowsOpen` with the same groups, or closed `idle` (an idle timeout may have passed
  * since the clock was read). Windows in Redis the interpreter does not have are unexpected.
+ * Late records name no aggregate: they match the interpreter's late transitions by (partition,
+ * offset, size), both ways, when the topology has a late topic (`lateRecords` given).
  */
 export function compareProgramWindows(
   program: Program,
   expected: ExpectedWindows,
   actual: ReadonlyMap<number, StoredWindows>,
-  lateTransitions: number,
+  expectedLate: readonly LateTransition[],
+  lateRecords: readonly TopicRecord[] | undefined,
 ): ProgramWindowsSection {
   const perAggregate: Record<string, AggregateWindowCounts> = {};
   const counts = (aggregate: string): AggregateWindowCounts =>
@@ -162,12 +166,31 @@ export function compareProgramWindows(
       if (!seen.has(windowName(p, id))) problem(windowName(p, id), 'unexpected', w.aggregate);
     }
   }
+  const lateId = (p: string | number, o: string | number, size: string) => `${p}/${o}/${size}`;
+  const expectedLateIds = new Set(expectedLate.map((l) => lateId(l.partition, l.offset, l.size)));
+  const actualLateIds =
+    lateRecords &&
+    new Set(
+      lateRecords.map((r) =>
+        lateId(
+          r.headers['sf-source-partition'] ?? '?',
+          r.headers['sf-source-offset'] ?? '?',
+          r.headers['sf-window-size'] ?? '?',
+        ),
+      ),
+    );
+  if (actualLateIds !== undefined) {
+    for (const id of expectedLateIds)
+      if (!actualLateIds.has(id)) problem(id, 'late event not on the late topic');
+    for (const id of actualLateIds)
+      if (!expectedLateIds.has(id)) problem(id, 'unexpected late event');
+  }
   return {
     ok: problemCount === 0,
     expectedClosed,
     expectedOpen,
     actual: [...stored.values()].reduce((n, w) => n + w.size, 0),
-    lateTransitions,
+    late: { expected: expectedLateIds.size, actual: actualLateIds?.size ?? null },
     problemCount,
     problems,
     perAggregate,

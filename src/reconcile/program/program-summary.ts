@@ -77,7 +77,9 @@ export function formatProgramReport(report: ProgramReconcileReport): string {
         'windows',
         windows.ok,
         `${windows.expectedClosed} closed and ${windows.expectedOpen} open expected, ${windows.actual} in Redis` +
-          ` (${windows.lateTransitions} late transitions)` +
+          (windows.late.actual === null
+            ? ` (${windows.late.expected} late, no late topic)`
+            : ` (${windows.late.expected} late expected, ${windows.late.actual} on the late topic)`) +
           (windows.ok ? '' : `: ${windows.problemCount} problems`),
       ),
     );

@@ -11,7 +11,7 @@ import type { StateReader } from '../../state/index.js';
 import type { LanguageTopology } from '../../topology/index.js';
 import { compareDlt } from '../compare-dlt.js';
 import { compareApplied } from '../compare-state.js';
-import { interpret, type WindowPartition } from '../interpreter/index.js';
+import { interpret, type LateTransition, type WindowPartition } from '../interpreter/index.js';
 import type { InputSection } from '../types.js';
 import { compareAggregates } from './compare-aggregates.js';
 import { compareStates } from './compare-states.js';
@@ -44,8 +44,9 @@ function processingFailures(dlt: readonly TopicRecord[]): Set<string> {
 
 /**
  * Recomputes a language topology's state from its input topic with the independent interpreter
- * (../interpreter/) and compares it with the shards and the dead-letter topic: key states,
- * aggregate partials and windows per partition, applied offsets, dead letters, parked keys. Run it
+ * (../interpreter/) and compares it with the shards, the dead-letter topic and the late topic: key
+ * states, aggregate partials and windows per partition, late transitions, applied offsets, dead
+ * letters, parked keys. Run it
  * when the worker has caught up: records applied since the start are not in the recomputation,
  * records not yet applied are differences.
  */
@@ -98,7 +99,8 @@ export async function reconcileProgram(
   const expectedStates = new Map<number, Map<string, KeyState>>();
   const expectedPartials = new Map<string, Map<number, Map<string, GroupPartial>>>();
   const expectedWindows = new Map<string, Map<string, Map<number, WindowPartition>>>();
-  const counts = { applied: 0, duplicates: 0, anomalies: 0, late: 0 };
+  const counts = { applied: 0, duplicates: 0, anomalies: 0 };
+  const late: LateTransition[] = [];
   for (const p of partitions) {
     const result = interpret({
       program,
@@ -124,14 +126,23 @@ export async function reconcileProgram(
     counts.applied += result.counts.applied;
     counts.duplicates += result.counts.duplicates;
     counts.anomalies += result.counts.anomalies;
-    counts.late += result.counts.late;
+    late.push(...result.late);
   }
 
   const states = compareStates(program, expectedStates, actualStates);
   const aggregates = compareAggregates(program, expectedPartials, actualPartials);
   const windowed = program.aggregates.some((a) => a.windows !== undefined);
+  let lateRecords: TopicRecord[] | undefined;
+  if (windowed && topology.outputs.late !== undefined) {
+    const records: TopicRecord[] = [];
+    await readTopic(conn, log, topology.outputs.late, {
+      timeoutMs,
+      onRecord: (r) => records.push(r),
+    });
+    lateRecords = records;
+  }
   const windows = windowed
-    ? compareProgramWindows(program, expectedWindows, actualWindows, counts.late)
+    ? compareProgramWindows(program, expectedWindows, actualWindows, late, lateRecords)
     : undefined;
   const appliedSection = compareApplied(read.partitions, applied);
   const pending = [...outbox.values()].reduce((a, b) => a + b, 0);

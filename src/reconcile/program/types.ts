@@ -69,8 +69,11 @@ export interface ProgramWindowsSection {
   expectedOpen: number;
   /** Windows in Redis, open or closed. */
   actual: number;
-  /** Late transitions the interpreter found (informative: the late topic is not read). */
-  lateTransitions: number;
+  /**
+   * Distinct (partition, offset, size) late transitions: the interpreter's, and the late topic's
+   * (null when the topology has no late topic, so nothing was checked).
+   */
+  late: { expected: number; actual: number | null };
   problemCount: number;
   /** `window` is `p<partition>/<aggregate>|<size>|<start>`. */
   problems: { window: string; problem: string }[];

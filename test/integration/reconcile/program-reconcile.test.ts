@@ -39,13 +39,13 @@ const PARTITIONS = 3;
 const BATCH = 7;
 
 /** topologies/next/payments.yaml with this test's own name and topics. */
-function topologyFor(input: string, deadLetter: string): LanguageTopology {
+function topologyFor(input: string, deadLetter: string, late?: string): LanguageTopology {
   const base = loadLanguageTopology('topologies/next/payments.yaml');
   return {
     ...base,
     name: uniqueName('prec'),
     input: { ...base.input, topic: input, partitions: PARTITIONS },
-    outputs: { deadLetter },
+    outputs: { deadLetter, ...(late === undefined ? {} : { late }) },
   };
 }
 
@@ -93,7 +93,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
   async function foldWithEngine(
     topology: LanguageTopology,
     records: TopicRecord[],
-  ): Promise<{ letters: DerivedRecord[]; failed: ProgramDecoded }> {
+  ): Promise<{ letters: DerivedRecord[]; lates: DerivedRecord[]; failed: ProgramDecoded }> {
     const decode = createEventDecoder({
       paths: topology.program.paths,
       maxValueBytes: topology.input.maxValueBytes,
@@ -126,6 +126,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
       shape: topology.program.state,
     });
     const letters: DerivedRecord[] = [];
+    const lates: DerivedRecord[] = [];
     const commit = async (
       lease: ProgramLease,
       keys: readonly string[],
@@ -145,6 +146,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
         letters.push(
           ...outcome.batch.outputs.filter((o) => o.topic === topology.outputs.deadLetter),
         );
+        lates.push(...outcome.batch.outputs.filter((o) => o.topic === topology.outputs.late));
         return;
       }
     };
@@ -164,13 +166,13 @@ describe('reconcileProgram against the real broker and Redis', () => {
         }
       }
     }
-    return { letters, failed };
+    return { letters, lates, failed };
   }
 
   it('is ok for what the engine folded, then reports exactly a bad state, a lost partial and a lost dead letter', async () => {
     const input = await kit.createTopic('prec-in', PARTITIONS);
     const dlt = await kit.createTopic('prec-dlt', 1);
-    const topology = topologyFor(input, dlt);
+    const topology = topologyFor(input, dlt, await kit.createTopic('prec-late', 2));
     const simulated = [
       ...generateProgramEvents(topology.program, topology.schema.json, {
         ...programSimDefaults,
@@ -197,7 +199,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
     await readTopic(conn, log, input, { onRecord: (r) => records.push(r) });
     expect(records.length).toBe(simulated.length);
 
-    const { letters, failed } = await foldWithEngine(topology, records);
+    const { letters, lates, failed } = await foldWithEngine(topology, records);
     const invalidCount = count('malformed') + count('invalid');
     expect(letters.length).toBe(invalidCount + 1);
     const send = (topic: string, list: DerivedRecord[]) =>
@@ -207,6 +209,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
       });
     // The second dead letter twice: a republished outbox entry.
     await send(dlt, [...letters, letters[1]!]);
+    await send(topology.outputs.late!, lates);
     const position = (l: DerivedRecord) => ({
       partition: Number(l.headers['sf-source-partition']),
       offset: Number(l.headers['sf-source-offset']),
@@ -283,7 +286,15 @@ describe('reconcileProgram against the real broker and Redis', () => {
       problemCount: 0,
       problems: [],
     });
-    expect(report.windows!.lateTransitions).toBeGreaterThan(0);
+    const lateIds = new Set(
+      lates.map((l) =>
+        ['sf-source-partition', 'sf-source-offset', 'sf-window-size']
+          .map((h) => l.headers[h])
+          .join('/'),
+      ),
+    );
+    expect(lateIds.size).toBeGreaterThan(0);
+    expect(report.windows!.late).toEqual({ expected: lateIds.size, actual: lateIds.size });
     expect(report.applied.ok).toBe(true);
     expect(report.dlt).toMatchObject({
       ok: true,
@@ -328,7 +339,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
     const broken = await reconcileProgram({
       conn,
       log,
-      topology: { ...topology, outputs: { deadLetter: dlt2 } },
+      topology: { ...topology, outputs: { ...topology.outputs, deadLetter: dlt2 } },
       reader,
       timeoutMs: 60_000,
     });
@@ -385,6 +396,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
     const topology = topologyFor(
       await kit.createTopic('prec-empty', 2),
       await kit.createTopic('prec-empty-dlt', 1),
+      await kit.createTopic('prec-empty-late', 1),
     );
     const reader = new StateReader(redis, prefix, topology.name);
     const report = await reconcileProgram({ conn, log, topology, reader, timeoutMs: 30_000 });
@@ -397,6 +409,7 @@ describe('reconcileProgram against the real broker and Redis', () => {
       expectedClosed: 0,
       expectedOpen: 0,
       actual: 0,
+      late: { expected: 0, actual: 0 },
     });
   });
 

@@ -1,5 +1,6 @@
 /** The program comparisons on small hand-made inputs: exact sections, capped lists, full counts. */
 import { describe, expect, it } from 'vitest';
+import type { TopicRecord } from '../../../../src/kafka/read-topic.js';
 import type { GroupPartial, KeyState } from '../../../../src/pipeline/program/index.js';
 import { stateJson, type WindowPartition } from '../../../../src/reconcile/interpreter/index.js';
 import {
@@ -241,6 +242,22 @@ describe('compareAggregates', () => {
   });
 });
 
+/** A late record as the engine writes it (only its provenance headers are read). */
+function lateRecord(partition: number, offset: number): TopicRecord {
+  return {
+    partition: 0,
+    offset: partition * 100 + offset,
+    key: null,
+    value: null,
+    timestamp: 0,
+    headers: {
+      'sf-window-size': '1h',
+      'sf-source-partition': String(partition),
+      'sf-source-offset': String(offset),
+    },
+  };
+}
+
 describe('compareProgramWindows', () => {
   const g = (cents: number): GroupPartial => ({ cents, captures: 1, refunds: 0, chargebacks: 0 });
   const group = '["m1","EUR"]';
@@ -285,14 +302,19 @@ describe('compareProgramWindows', () => {
         ],
         [1, { open: {}, closed: { 'net-captured|1h|0': closed('idle', 6) } }],
       ]),
-      2,
+      [
+        // Late for two aggregates of the same size: one late record.
+        { partition: 0, offset: 3, aggregate: 'net-captured', size: '1h', start: 0 },
+        { partition: 0, offset: 3, aggregate: 'other', size: '1h', start: 0 },
+      ],
+      [lateRecord(0, 3)],
     );
     expect(section).toEqual({
       ok: true,
       expectedClosed: 1,
       expectedOpen: 2,
       actual: 3,
-      lateTransitions: 2,
+      late: { expected: 1, actual: 1 },
       problemCount: 0,
       problems: [],
       perAggregate: {
@@ -332,7 +354,8 @@ describe('compareProgramWindows', () => {
         ],
         [1, { open: { [`net-captured|1h|0|${group}`]: JSON.stringify(g(6)) }, closed: {} }],
       ]),
-      0,
+      [{ partition: 1, offset: 9, aggregate: 'net-captured', size: '1h', start: 0 }],
+      [lateRecord(1, 8)],
     );
     expect(section.problems).toEqual([
       {
@@ -347,13 +370,16 @@ describe('compareProgramWindows', () => {
       { window: 'p1/net-captured|1h|0', problem: 'open, expected idle' },
       { window: 'p0/net-captured|1h|3600000', problem: 'missing' },
       { window: 'p0/net-captured|1h|7200000', problem: 'unexpected' },
+      { window: '1/9/1h', problem: 'late event not on the late topic' },
+      { window: '1/8/1h', problem: 'unexpected late event' },
     ]);
     expect(section).toMatchObject({
       ok: false,
       expectedClosed: 3,
       expectedOpen: 0,
       actual: 3,
-      problemCount: 6,
+      late: { expected: 1, actual: 1 },
+      problemCount: 8,
       perAggregate: {
         'net-captured': { expectedClosed: 3, expectedOpen: 0, actual: 3, problemCount: 6 },
       },
