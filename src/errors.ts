@@ -29,12 +29,18 @@ export const ErrorCodes = {
    * not declared or a value of the wrong type: a processing failure of that event, never retried.
    */
   REDUCER_FAILED: 'SF_REDUCER_FAILED',
+  /**
+   * An event's processing failed and it has attempts left: its batch is retried with backoff,
+   * and the event dead-lettered (its key parked) once the topology's attempts run out.
+   */
+  PROCESSING_FAILED: 'SF_PROCESSING_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** Which codes are worth retrying with backoff by default. */
 const retriableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.PROCESSING_FAILED,
   ErrorCodes.REDIS_UNAVAILABLE,
   ErrorCodes.KAFKA_UNAVAILABLE,
   ErrorCodes.KAFKA_TIMEOUT,

@@ -2,41 +2,50 @@
  * Steps 3 and 4 of the protocol for one folded batch: the guarded commit script, then the
  * outbox's publication. Shared by record batches and by the ticks (idle closes, unparks).
  */
-import type { BatchResult, SourceRecord } from '../pipeline/index.js';
+import type { BatchCounts, DerivedRecord, SourceRecord } from '../pipeline/index.js';
 import type { OutboxRelay } from '../sinks/index.js';
-import type { PartitionLease, StateStore } from '../state/index.js';
+import type { CommitOutcome } from '../state/index.js';
 import type { Logger } from '../logger.js';
 import { CrashPoints, type CrashHook } from './crash-points.js';
+
+/** What a committed batch tells the observer, whatever the topology's engine. */
+export interface CommittedBatch {
+  readonly partition: number;
+  readonly lastOffset: number;
+  readonly outputs: readonly DerivedRecord[];
+  readonly counts: BatchCounts;
+}
 
 /** What the processor reports as it goes (metrics, progress); must be cheap, never throw. */
 export interface ProcessorObserver {
   /** The partition was fenced and drained by this worker; `applied` is where Redis stands. */
   owned(partition: number, applied: number): void;
   /** A batch is in Redis and its derived records are published. */
-  committed(batch: BatchResult, records: readonly SourceRecord[]): void;
+  committed(batch: CommittedBatch, records: readonly SourceRecord[]): void;
   commitStarted(partition: number): void;
   commitFailed(reason: 'fenced' | 'stale' | 'error'): void;
 }
 
-export type Committed =
-  { kind: 'committed'; batch: BatchResult } | { kind: 'fenced' } | { kind: 'stale' };
+export type Committed<B extends CommittedBatch = CommittedBatch> =
+  { kind: 'committed'; batch: B } | { kind: 'fenced' } | { kind: 'stale' };
 
-export interface BatchCommitterOptions {
-  store: StateStore;
+/** The one write a committer needs of its store: the guarded commit of a batch. */
+export interface CommitStore<L, B> {
+  commit(lease: L, batch: B): Promise<CommitOutcome>;
+}
+
+export interface BatchCommitterOptions<L, B> {
+  store: CommitStore<L, B>;
   relay: Pick<OutboxRelay, 'publishCommitted'>;
   log: Logger;
   crash: CrashHook;
   observer?: ProcessorObserver;
 }
 
-export class BatchCommitter {
-  constructor(private readonly opts: BatchCommitterOptions) {}
+export class BatchCommitter<L extends { readonly partition: number }, B extends CommittedBatch> {
+  constructor(private readonly opts: BatchCommitterOptions<L, B>) {}
 
-  async commit(
-    lease: PartitionLease,
-    batch: BatchResult,
-    records: readonly SourceRecord[],
-  ): Promise<Committed> {
+  async commit(lease: L, batch: B, records: readonly SourceRecord[]): Promise<Committed<B>> {
     const { store, relay, crash, log, observer } = this.opts;
     const partition = lease.partition;
     observer?.commitStarted(partition);

@@ -3,7 +3,13 @@ export {
   type PartitionProcessorOptions,
   type ProcessorObserver,
 } from './partition-processor.js';
-export { BatchCommitter, type BatchCommitterOptions, type Committed } from './batch-committer.js';
+export {
+  BatchCommitter,
+  type BatchCommitterOptions,
+  type CommitStore,
+  type Committed,
+  type CommittedBatch,
+} from './batch-committer.js';
 export {
   CrashPoints,
   crashHookFromEnv,
@@ -15,3 +21,9 @@ export { foldContext, leaseInput } from './fold-context.js';
 export { FoldStates, type FoldExtras } from './fold-states.js';
 export { PartitionLocks } from './partition-locks.js';
 export { PoisonCounts } from './poison-counts.js';
+export {
+  ProgramProcessor,
+  type ProgramProcessorOptions,
+  type ProgramStore,
+} from './program-processor.js';
+export { foldWithReads, type ProgramFoldExtras, type ProgramReads } from './program-fold-states.js';

@@ -54,7 +54,7 @@ export class PartitionProcessor implements PartitionHandler {
   /** Where each partition was last sent back to re-read from, to tell a real gap from a hole. */
   private readonly seekedTo = new Map<number, number>();
   private readonly failures: PoisonCounts;
-  private readonly committer: BatchCommitter;
+  private readonly committer: BatchCommitter<PartitionLease, BatchResult>;
   private readonly states: FoldStates;
   /** Wall-clock time each partition last had new records, for the idle timeout of windows. */
   private readonly lastActivity = new Map<number, number>();

@@ -10,7 +10,7 @@ import { publish } from './publish.js';
  */
 export class OutboxRelay {
   constructor(
-    private readonly store: StateStore,
+    private readonly store: Pick<StateStore, 'pendingOutbox' | 'ackOutbox'>,
     private readonly producer: Producer,
     private readonly pageSize = 100,
   ) {}

@@ -14,4 +14,10 @@ export {
   type PositionOf,
   type SchemaVerdict,
 } from './language/index.js';
-export { loadAnyTopology, type AnyTopology } from './load-any-topology.js';
+export { loadAnyTopology, loadRunnableTopology, type AnyTopology } from './load-any-topology.js';
+export {
+  importTopologyModule,
+  isTopologyModule,
+  loadTopologyModule,
+  TopologyModuleExtensions,
+} from './load-topology-module.js';

@@ -6,6 +6,7 @@ import {
 import { positionsOf } from './language/positions.js';
 import type { LanguageTopology } from './language/types.js';
 import { compileTopology, readTopologyDocument } from './load-topology.js';
+import { isTopologyModule, loadTopologyModule } from './load-topology-module.js';
 import type { CompiledTopology } from './types.js';
 
 /**
@@ -33,4 +34,13 @@ export function loadAnyTopology(file: string): AnyTopology {
       positions: positionsOf(yaml.document, yaml.lines),
     }),
   };
+}
+
+/**
+ * A topology of any format, modules included (`.ts`, `.mts`, `.js`, `.mjs` exporting
+ * `defineTopology(…)`): what `run` loads. Importing a module is asynchronous, so this is too.
+ */
+export async function loadRunnableTopology(file: string): Promise<AnyTopology> {
+  if (isTopologyModule(file)) return { kind: 'language', topology: await loadTopologyModule(file) };
+  return loadAnyTopology(file);
 }

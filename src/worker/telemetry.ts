@@ -1,8 +1,8 @@
 import type { Metrics, ProcessResult } from '../metrics/index.js';
-import type { BatchResult, SourceRecord } from '../pipeline/types.js';
-import type { ProcessorObserver } from '../protocol/index.js';
+import type { SourceRecord } from '../pipeline/types.js';
+import type { CommittedBatch, ProcessorObserver } from '../protocol/index.js';
 import type { SourceObserver } from '../source/index.js';
-import type { CompiledTopology } from '../topology/index.js';
+import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 
 /** Per-batch figures for progress lines. */
 export interface BatchStats {
@@ -26,7 +26,7 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
 
   constructor(
     private readonly metrics: Metrics,
-    private readonly topology: CompiledTopology,
+    private readonly topology: CompiledTopology | LanguageTopology,
     private readonly onBatch?: (stats: BatchStats) => void,
   ) {
     this.topic = topology.source.topic;
@@ -116,7 +116,7 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
     this.metrics.recordCommitFailure(reason);
   }
 
-  committed(batch: BatchResult, records: readonly SourceRecord[]): void {
+  committed(batch: CommittedBatch, records: readonly SourceRecord[]): void {
     const { metrics, topic } = this;
     const c = batch.counts;
     const results: [ProcessResult, number][] = [

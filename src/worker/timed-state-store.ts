@@ -1,6 +1,13 @@
-import type { Metrics } from '../metrics/index.js';
+import type { Metrics, RedisCommand } from '../metrics/index.js';
 import type { BatchResult, OrderState } from '../pipeline/types.js';
-import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from '../state/index.js';
+import type { ProgramStore } from '../protocol/index.js';
+import type {
+  CommitOutcome,
+  OutboxEntry,
+  PartitionLease,
+  ProgramStateStore,
+  StateStore,
+} from '../state/index.js';
 
 /** A StateStore that times every Redis round trip into `streamfold_redis_command_duration_seconds`. */
 export class TimedStateStore implements StateStore {
@@ -51,4 +58,24 @@ export class TimedStateStore implements StateStore {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** The same timing for a topology program's store. */
+export function timedProgramStore(
+  inner: ProgramStateStore,
+  metrics: Metrics,
+): ProgramStore & Pick<StateStore, 'pendingOutbox' | 'ackOutbox' | 'close'> {
+  const time = <T>(command: RedisCommand, run: () => Promise<T>): Promise<T> =>
+    metrics.timeRedisCommand(command, run);
+  return {
+    acquire: (partition) => time('fence', () => inner.acquire(partition)),
+    loadStates: (partition, keys) => time('load_states', () => inner.loadStates(partition, keys)),
+    loadPartials: (lease, fields) => time('load_states', () => inner.loadPartials(lease, fields)),
+    unparkRequests: (partitions) => time('unpark_requests', () => inner.unparkRequests(partitions)),
+    commit: (lease, batch) => time('commit', () => inner.commit(lease, batch)),
+    pendingOutbox: (partition, limit) =>
+      time('outbox_read', () => inner.pendingOutbox(partition, limit)),
+    ackOutbox: (partition, ids) => time('outbox_ack', () => inner.ackOutbox(partition, ids)),
+    close: () => inner.close(),
+  };
 }

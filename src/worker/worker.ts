@@ -4,28 +4,36 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/index.
 import { connectKafka, createProducer, type Producer } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
-import { crashHookFromEnv, faultHookFromEnv, PartitionProcessor } from '../protocol/index.js';
+import {
+  crashHookFromEnv,
+  faultHookFromEnv,
+  PartitionProcessor,
+  ProgramProcessor,
+} from '../protocol/index.js';
 import { OutboxRelay } from '../sinks/index.js';
 import { BatchSource } from '../source/index.js';
 import {
   connectRedis,
   createRedis,
+  ProgramStateStore,
   RedisStateStore,
   ScriptRunner,
   StateReader,
+  type RedisConnection,
 } from '../state/index.js';
-import type { CompiledTopology } from '../topology/index.js';
+import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
-import { TimedStateStore } from './timed-state-store.js';
+import { TimedStateStore, timedProgramStore } from './timed-state-store.js';
 
 export interface WorkerOptions {
   conn: ConnectionConfig;
   /** Rebalance protocol and static membership of the consumer (default: classic). */
   group?: GroupConfig;
-  topology: CompiledTopology;
+  /** A built-in order topology, or a program of the topology language (docs/language.md). */
+  topology: CompiledTopology | LanguageTopology;
   log: Logger;
   version: string;
   /** Partitions processed at once by this worker. */
@@ -63,7 +71,7 @@ export class Worker {
   private state: WorkerState = 'starting';
   private source: BatchSource | undefined;
   private producer: Producer | undefined;
-  private store: RedisStateStore | undefined;
+  private store: { close(): Promise<void> } | undefined;
   private reader: StateReader | undefined;
   private http: HttpServer | undefined;
   private ticker: NodeJS.Timeout | undefined;
@@ -117,7 +125,7 @@ export class Worker {
       routes: [
         { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
         { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
-        ...queryRoutes(() => this.reader, topology),
+        ...('kind' in topology ? [] : queryRoutes(() => this.reader, topology)),
       ],
     });
     log.info({ url: this.http.url }, 'http listening');
@@ -128,31 +136,17 @@ export class Worker {
         onPermissionDenied: (error) => this.failed(error),
       }),
     );
-    this.store = new RedisStateStore({
-      redis,
-      scripts: new ScriptRunner(),
-      prefix: conn.statePrefix,
-      topology: topology.name,
-    });
     this.redisReady = () => redis.status === 'ready';
     this.reader = new StateReader(redis, conn.statePrefix, topology.name);
-    const store = new TimedStateStore(this.store, this.metrics);
     this.producer = await connectKafka(
       createProducer(conn, log, { clientId: `streamfold-${topology.name}-producer` }),
       conn,
       'producer',
     );
-    const beforeApply = faultHookFromEnv();
-    const processor = new PartitionProcessor({
-      topology,
-      store,
-      relay: new OutboxRelay(store, this.producer),
-      log,
-      workerVersion: this.opts.version,
-      crash: crashHookFromEnv(),
-      observer: telemetry,
-      ...(beforeApply ? { beforeApply } : {}),
-    });
+    const processor =
+      'kind' in topology
+        ? this.programProcessor(topology, redis, this.producer, telemetry)
+        : this.orderProcessor(topology, redis, this.producer, telemetry);
     this.source = new BatchSource({
       conn,
       log,
@@ -168,7 +162,7 @@ export class Worker {
       onFatal: (message) => this.failed(consumerFatal(message, this.opts.group?.instanceId)),
     });
     await this.source.start();
-    this.startTicking(processor);
+    this.startTicking(processor, processor.idleTimeoutMs);
     // A fatal fault during start has begun a stop already.
     if (this.state === 'starting') this.moveTo('running');
   }
@@ -182,9 +176,72 @@ export class Worker {
     this.opts.onFatal?.(error);
   }
 
+  /** The built-in order lifecycle's processor over its store. */
+  private orderProcessor(
+    topology: CompiledTopology,
+    redis: RedisConnection,
+    producer: Producer,
+    telemetry: WorkerTelemetry,
+  ): PartitionProcessor & { idleTimeoutMs: number | undefined } {
+    const { conn, log } = this.opts;
+    const inner = new RedisStateStore({
+      redis,
+      scripts: new ScriptRunner(),
+      prefix: conn.statePrefix,
+      topology: topology.name,
+    });
+    this.store = inner;
+    const store = new TimedStateStore(inner, this.metrics);
+    const beforeApply = faultHookFromEnv();
+    const processor = new PartitionProcessor({
+      topology,
+      store,
+      relay: new OutboxRelay(store, producer),
+      log,
+      workerVersion: this.opts.version,
+      crash: crashHookFromEnv(),
+      observer: telemetry,
+      ...(beforeApply ? { beforeApply } : {}),
+    });
+    return Object.assign(processor, { idleTimeoutMs: topology.windows?.idleTimeoutMs });
+  }
+
+  /** A topology program's processor over its store (docs/language.md). */
+  private programProcessor(
+    topology: LanguageTopology,
+    redis: RedisConnection,
+    producer: Producer,
+    telemetry: WorkerTelemetry,
+  ): ProgramProcessor {
+    const { conn, log } = this.opts;
+    const inner = new ProgramStateStore({
+      redis,
+      scripts: new ScriptRunner(),
+      prefix: conn.statePrefix,
+      topology: topology.name,
+      shape: topology.program.state,
+    });
+    this.store = inner;
+    const store = timedProgramStore(inner, this.metrics);
+    const beforeApply = faultHookFromEnv();
+    return new ProgramProcessor({
+      topology,
+      store,
+      relay: new OutboxRelay(store, producer),
+      log,
+      workerVersion: this.opts.version,
+      crash: crashHookFromEnv(),
+      observer: telemetry,
+      ...(beforeApply ? { beforeApply } : {}),
+    });
+  }
+
   /** Idle windows and unpark requests are handled between batches, on a timer. */
-  private startTicking(processor: PartitionProcessor): void {
-    const idle = this.opts.topology.windows?.idleTimeoutMs ?? Infinity;
+  private startTicking(
+    processor: { tick(): Promise<void> },
+    idleTimeoutMs: number | undefined,
+  ): void {
+    const idle = idleTimeoutMs ?? Infinity;
     const everyMs = Math.max(50, Math.min(this.opts.tickMs ?? 1000, idle / 4));
     let running = false;
     this.ticker = setInterval(() => {

@@ -2,7 +2,12 @@ import { Option, type Command } from 'commander';
 import { ConfigError, ErrorCodes, StreamfoldError } from '../../errors.js';
 import { connectKafka, createAdmin, missingTopics } from '../../kafka/index.js';
 import { createLogger, type Logger } from '../../logger.js';
-import { loadTopology, topologyTopics, type CompiledTopology } from '../../topology/index.js';
+import {
+  loadRunnableTopology,
+  topologyTopics,
+  type CompiledTopology,
+  type LanguageTopology,
+} from '../../topology/index.js';
 import { Worker, type BatchStats } from '../../worker/index.js';
 import type { ConnectionConfig } from '../../config/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
@@ -22,7 +27,11 @@ interface RunFlags {
 }
 
 /** Refuses to start against a cluster that lacks the topology's topics. */
-async function checkTopics(conn: ConnectionConfig, topology: CompiledTopology, log: Logger) {
+async function checkTopics(
+  conn: ConnectionConfig,
+  topology: CompiledTopology | LanguageTopology,
+  log: Logger,
+) {
   const admin = await connectKafka(
     createAdmin(conn, log, { clientId: 'streamfold-run-check' }),
     conn,
@@ -120,7 +129,7 @@ export function registerRun(program: Command): void {
   ).action(async (file: string, flags: RunFlags & GroupFlagValues & ConnectionFlags) => {
     const conn = connectionFrom(flags);
     const group = groupFrom(flags);
-    const topology = loadTopology(file);
+    const { topology } = await loadRunnableTopology(file);
     const log = createLogger(conn.logLevel, 'streamfold');
     await whileKafkaUnavailable(
       () => checkTopics(conn, topology, log),

@@ -123,6 +123,13 @@ export function compileLanguageTopology(
       replicationFactor: data.input.replicationFactor,
       maxValueBytes: data.input.maxValueBytes,
     }),
+    source: Object.freeze({
+      topic: data.input.topic,
+      group: data.input.group,
+      partitions: data.input.partitions,
+      replicationFactor: data.input.replicationFactor,
+    }),
+    event: Object.freeze({ maxValueBytes: data.input.maxValueBytes }),
     program: compileProgram(data, json),
     schema: Object.freeze({ json: deepFreeze(json), validate }),
     outputs: Object.freeze({ ...data.outputs }),

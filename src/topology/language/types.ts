@@ -31,6 +31,14 @@ export interface LanguageTopology {
     readonly replicationFactor: number;
     readonly maxValueBytes: number;
   };
+  /** `input` under the names every command reads of a topology, whichever its format. */
+  readonly source: {
+    readonly topic: string;
+    readonly group: string;
+    readonly partitions: number;
+    readonly replicationFactor: number;
+  };
+  readonly event: { readonly maxValueBytes: number };
   readonly program: Program;
   readonly schema: {
     /** The JSON Schema as loaded (from its file or inline). */

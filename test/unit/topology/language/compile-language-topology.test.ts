@@ -169,6 +169,13 @@ describe('compileLanguageTopology', () => {
         replicationFactor: 1,
         maxValueBytes: 65_536,
       },
+      source: {
+        topic: 'payment-events',
+        group: 'streamfold-payments',
+        partitions: 6,
+        replicationFactor: 1,
+      },
+      event: { maxValueBytes: 65_536 },
       program: paymentsProgram,
       schema: { json: schemaJson, validate: t.schema.validate },
       outputs: {
