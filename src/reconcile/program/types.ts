@@ -75,7 +75,7 @@ export interface ProgramWindowsSection {
    */
   late: { expected: number; actual: number | null };
   problemCount: number;
-  /** `window` is `p<partition>/<aggregate>|<size>|<start>`. */
+  /** `window`: `p<partition>/<aggregate>|<size>|<start>`, or `<partition>/<offset>/<size>` for late ones. */
   problems: { window: string; problem: string }[];
   perAggregate: Record<string, AggregateWindowCounts>;
 }
