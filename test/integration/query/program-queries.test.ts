@@ -1,0 +1,502 @@
+/**
+ * The program queries over real shards: the same order events folded by the engine with the
+ * orders and customers programs of topologies/next (program layout) and by today's built-in
+ * lifecycle with topologies/orders.yaml and customers.yaml (order layout), both through the
+ * commit script into a real Redis. The program's state, totals, windows and group views give
+ * today's queries' JSON byte for byte, and equal what the independent interpreter computes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  decodeRecord,
+  foldBatch,
+  idleCloseBatch,
+  type FoldContext,
+  type OrderEvent,
+} from '../../../src/pipeline/index.js';
+import {
+  compileFold,
+  foldProgramBatch,
+  idleCloseProgramBatch,
+  type GroupPartial,
+  type ProgramBatchInput,
+  type ProgramBatchOutcome,
+  type ProgramDecoded,
+  type ProgramEvent,
+  type ProgramFoldContext,
+} from '../../../src/pipeline/program/index.js';
+import { FoldStates } from '../../../src/protocol/index.js';
+import { queryCustomer, queryOrder, queryRevenue, queryWindows } from '../../../src/query/index.js';
+import {
+  programQueryRoutes,
+  queryAggregate,
+  queryAggregateWindows,
+  queryGroup,
+  queryState,
+  queryTotals,
+  queryTotalsWindows,
+} from '../../../src/query/program/index.js';
+import { interpret, stateJson } from '../../../src/reconcile/interpreter/index.js';
+import {
+  connectRedis,
+  createRedis,
+  deleteMatching,
+  idleCloses,
+  ProgramReader,
+  ProgramStateStore,
+  RedisStateStore,
+  ScriptRunner,
+  shardKeys,
+  StateReader,
+  type RedisConnection,
+} from '../../../src/state/index.js';
+import {
+  loadLanguageTopology,
+  loadTopology,
+  type CompiledTopology,
+  type LanguageTopology,
+} from '../../../src/topology/index.js';
+import { queryRoutes } from '../../../src/worker/query-routes.js';
+import type { Route, RouteResponse } from '../../../src/http/index.js';
+import { testConnection, uniqueName } from '../../helpers/env.js';
+import { cancelled, eventRecord, paid, placed, shipped } from '../../unit/pipeline/fixtures.js';
+
+const TOPIC = 'order-events';
+const T = 1_764_300_000_000;
+const s = (seconds: number) => T + seconds * 1000;
+const BATCH = 2;
+
+/**
+ * Per partition, in offset order. Within a partition's window the currencies are first touched
+ * in ascending order: today's windows list a partition's totals in the order they were touched.
+ */
+const input = new Map<number, OrderEvent[]>([
+  [
+    0,
+    [
+      placed({ eventId: 'e1', orderId: 'o-1', currency: 'EUR', totalCents: 500, timestamp: s(0) }),
+      paid({ eventId: 'e2', orderId: 'o-1', currency: 'EUR', amountCents: 500, timestamp: s(1) }),
+      placed({ eventId: 'e3', orderId: 'o-2', totalCents: 1000, timestamp: s(2) }),
+      paid({ eventId: 'e4', orderId: 'o-2', amountCents: 1000, timestamp: s(3) }),
+      paid({ eventId: 'e4', orderId: 'o-2', amountCents: 1000, timestamp: s(3) }),
+      placed({
+        eventId: 'e5',
+        orderId: 'o-3',
+        customerId: 'c-2',
+        totalCents: 700,
+        timestamp: s(61),
+      }),
+      paid({
+        eventId: 'e6',
+        orderId: 'o-3',
+        customerId: 'c-2',
+        amountCents: 700,
+        timestamp: s(62),
+      }),
+      cancelled({ eventId: 'e7', orderId: 'o-3', customerId: 'c-2', timestamp: s(75) }),
+    ],
+  ],
+  [
+    1,
+    [
+      placed({ eventId: 'e8', orderId: 'o-4', totalCents: 2000, timestamp: s(5) }),
+      paid({ eventId: 'e9', orderId: 'o-4', amountCents: 2000, timestamp: s(6) }),
+      shipped({ eventId: 'e10', orderId: 'o-4', carrier: 'dhl', timestamp: s(30) }),
+      placed({
+        eventId: 'e11',
+        orderId: 'o-5',
+        customerId: 'c-3',
+        currency: 'GBP',
+        timestamp: s(31),
+      }),
+      // Another currency than the order's: an anomaly, nothing changes.
+      paid({
+        eventId: 'e12',
+        orderId: 'o-5',
+        customerId: 'c-3',
+        currency: 'EUR',
+        timestamp: s(32),
+      }),
+    ],
+  ],
+  [
+    2,
+    [
+      placed({
+        eventId: 'e13',
+        orderId: 'o-6',
+        customerId: 'c-2',
+        currency: 'EUR',
+        totalCents: 900,
+        timestamp: s(4000),
+      }),
+      paid({
+        eventId: 'e14',
+        orderId: 'o-6',
+        customerId: 'c-2',
+        currency: 'EUR',
+        amountCents: 900,
+        timestamp: s(4001),
+      }),
+      shipped({ eventId: 'e15', orderId: 'o-6', customerId: 'c-2', timestamp: s(4002) }),
+    ],
+  ],
+]);
+/** Partitions that close their windows for idleness after their last batch. */
+const IDLE = new Set([1]);
+
+function programEvent(e: OrderEvent): ProgramEvent {
+  return {
+    key: e.orderId,
+    eventId: e.eventId,
+    time: e.timestamp,
+    type: e.type,
+    value: e as unknown as ProgramEvent['value'],
+  };
+}
+
+function batches<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
+  return out;
+}
+
+describe('program queries over shards the engine wrote', () => {
+  let redis: RedisConnection;
+  const prefix = uniqueName('program-queries');
+  const legacyPrefix = `${prefix}-legacy`;
+  let ordersProgram: LanguageTopology;
+  let customersProgram: LanguageTopology;
+
+  async function foldProgram(topology: LanguageTopology): Promise<void> {
+    const store = new ProgramStateStore({
+      redis,
+      scripts: new ScriptRunner(),
+      prefix,
+      topology: topology.name,
+      shape: topology.program.state,
+    });
+    const ctx: ProgramFoldContext = {
+      fold: compileFold(topology.program),
+      sourceTopic: TOPIC,
+      outputs: topology.outputs,
+      workerVersion: 'test',
+      now: 0,
+    };
+    for (const [p, events] of input) {
+      const lease = await store.acquire(p);
+      const commit = async (
+        keys: readonly string[],
+        fold: (input: ProgramBatchInput) => ProgramBatchOutcome,
+      ) => {
+        let partials = new Map<string, GroupPartial | undefined>();
+        for (;;) {
+          const states = await store.loadStates(p, keys);
+          const outcome = fold({ states, partials, windows: lease.windows, parked: lease.parked });
+          if (outcome.kind === 'missing') {
+            partials = new Map([...partials, ...(await store.loadPartials(lease, outcome.fields))]);
+            continue;
+          }
+          expect(outcome.kind).toBe('folded');
+          if (outcome.kind !== 'folded') return;
+          expect((await store.commit(lease, outcome.batch)).status).toBe('committed');
+          return;
+        }
+      };
+      let offset = 0;
+      for (const batch of batches(events)) {
+        const items = batch.map((e): ProgramDecoded => {
+          const record = eventRecord(e, { partition: p, offset: offset++, topic: TOPIC });
+          return { ok: true, event: programEvent(e), record };
+        });
+        const keys = [...new Set(batch.map((e) => e.orderId))];
+        await commit(keys, (state) => foldProgramBatch(items, state, ctx));
+      }
+      if (IDLE.has(p)) {
+        await commit([], (state) => idleCloseProgramBatch(p, lease.applied, state, ctx));
+      }
+    }
+  }
+
+  async function foldLegacy(topology: CompiledTopology): Promise<void> {
+    const store = new RedisStateStore({
+      redis,
+      scripts: new ScriptRunner(),
+      prefix: legacyPrefix,
+      topology: topology.name,
+    });
+    const states = new FoldStates(store, topology.aggregators);
+    const ctx: FoldContext = {
+      sourceTopic: TOPIC,
+      outputs: topology.outputs,
+      workerVersion: 'test',
+      now: 0,
+      aggregators: topology.aggregators,
+      ...(topology.windows === undefined ? {} : { windows: topology.windows }),
+    };
+    const extras = { poisoned: new Set<number>(), failed: new Set<number>() };
+    for (const [p, events] of input) {
+      const lease = await store.acquire(p);
+      let offset = 0;
+      for (const batch of batches(events)) {
+        const decoded = batch.map((e) =>
+          decodeRecord(eventRecord(e, { partition: p, offset: offset++, topic: TOPIC }), 65_536),
+        );
+        const result = await states.fold(lease, batch, extras, (i) => foldBatch(decoded, i, ctx));
+        expect((await store.commit(lease, result)).status).toBe('committed');
+      }
+      if (IDLE.has(p)) {
+        const result = await states.fold(lease, [], extras, (i) =>
+          idleCloseBatch(p, lease.applied, i, ctx),
+        );
+        expect((await store.commit(lease, result)).status).toBe('committed');
+      }
+    }
+  }
+
+  /** What the interpreter computes for one program over the same events. */
+  async function interpreted(topology: LanguageTopology) {
+    const idle = new Map<number, number[]>();
+    for (const p of input.keys()) {
+      idle.set(p, idleCloses(await redis.hgetall(shardKeys(prefix, topology.name, p).clock)));
+    }
+    return interpret({
+      program: topology.program,
+      partitions: new Map(
+        [...input].map(([p, events]) => [
+          p,
+          events.map((e, offset) => ({ offset, event: programEvent(e) })),
+        ]),
+      ),
+      idleCloses: idle,
+    });
+  }
+
+  beforeAll(async () => {
+    redis = await connectRedis(createRedis(testConnection()));
+    ordersProgram = loadLanguageTopology('topologies/next/orders.yaml');
+    customersProgram = loadLanguageTopology('topologies/next/customers.yaml');
+    await foldProgram(ordersProgram);
+    await foldProgram(customersProgram);
+    await foldLegacy(loadTopology('topologies/orders.yaml'));
+    await foldLegacy(loadTopology('topologies/customers.yaml'));
+  });
+
+  afterAll(async () => {
+    await deleteMatching(redis, `${prefix}:*`);
+    await deleteMatching(redis, `${legacyPrefix}:*`);
+    await redis.quit();
+  });
+
+  const programReader = (topology: string) => new ProgramReader(redis, prefix, topology);
+  const legacyReader = (topology: string) => new StateReader(redis, legacyPrefix, topology);
+
+  it("queryState gives today's order JSON byte for byte, and the interpreter's state", async () => {
+    const expected = await interpreted(ordersProgram);
+    const keys = [...new Set([...input.values()].flat().map((e) => e.orderId))];
+    expect(keys).toHaveLength(6);
+    for (const key of keys) {
+      const found = await queryState(programReader('orders'), ordersProgram, key);
+      const today = await queryOrder(legacyReader('orders'), key);
+      expect(found.kind).toBe('found');
+      if (found.kind !== 'found' || today === undefined) throw new Error(`${key} not found`);
+      expect(JSON.stringify(found.state)).toBe(JSON.stringify(today.order));
+      expect(found.partition).toBe(today.partition);
+      const state = expected.states.get(key);
+      if (state === undefined) throw new Error(`the interpreter has no ${key}`);
+      const { eventIds, ...rest } = stateJson(ordersProgram.program, state);
+      expect(eventIds).toEqual(expect.any(Array));
+      expect(JSON.stringify(found.state)).toBe(JSON.stringify(rest));
+    }
+    expect(await queryState(programReader('orders'), ordersProgram, 'o-9')).toEqual({
+      kind: 'not-found',
+    });
+    expect(await queryOrder(legacyReader('orders'), 'o-9')).toBeUndefined();
+  });
+
+  it("the totals view of revenue gives today's revenue JSON and the interpreter's sums", async () => {
+    const view = await queryTotals(programReader('orders'), ordersProgram, 'revenue');
+    const today = await queryRevenue(legacyReader('orders'));
+    expect(JSON.stringify(view)).toBe(JSON.stringify(today));
+    expect(JSON.stringify(view)).toBe(
+      '{"totals":{"EUR":1400,"USD":3000},' +
+        '"partitions":{"0":{"EUR":500,"USD":1000},"1":{"USD":2000},"2":{"EUR":900}}}',
+    );
+    const expected = await interpreted(ordersProgram);
+    const cents = (partial: GroupPartial | undefined) => partial?.cents;
+    expect(
+      Object.fromEntries(
+        [...(expected.aggregates.get('revenue') ?? [])].map(([g, p]) => [g, cents(p)]),
+      ),
+    ).toEqual(view.totals);
+    for (const [p, groups] of expected.aggregatePartials.get('revenue') ?? []) {
+      expect(Object.fromEntries([...groups].map(([g, partial]) => [g, cents(partial)]))).toEqual(
+        view.partitions[String(p)],
+      );
+    }
+  });
+
+  it("the totals view of revenue's windows gives today's windows JSON and the interpreter's", async () => {
+    for (const [size, from, to] of [
+      ['1m', s(0), s(4100)],
+      ['1h', T - 3_600_000, s(7200)],
+      ['1m', s(30), s(90)],
+    ] as const) {
+      const view = await queryTotalsWindows(
+        programReader('orders'),
+        ordersProgram,
+        'revenue',
+        size,
+        from,
+        to,
+      );
+      const legacy = loadTopology('topologies/orders.yaml').windows?.sizes.find(
+        (w) => w.label === size,
+      );
+      if (legacy === undefined) throw new Error(`no legacy size ${size}`);
+      const today = await queryWindows(legacyReader('orders'), legacy, from, to);
+      expect(JSON.stringify(view)).toBe(JSON.stringify(today));
+      const expected = await interpreted(ordersProgram);
+      for (const w of view.windows) {
+        const parts = expected.windows.get('revenue')?.get(`${size}|${w.start}`);
+        expect(
+          Object.fromEntries(
+            [...(parts ?? [])].map(([p, part]) => [
+              String(p),
+              {
+                totals: Object.fromEntries(
+                  [...part.groups].map(([g, partial]) => [g, partial.cents]),
+                ),
+                state: part.closedBy ?? 'open',
+              },
+            ]),
+          ),
+        ).toEqual(w.partitions);
+      }
+    }
+    const minutes = await queryTotalsWindows(
+      programReader('orders'),
+      ordersProgram,
+      'revenue',
+      '1m',
+      s(0),
+      s(4100),
+    );
+    expect(JSON.stringify(minutes.windows)).toBe(
+      JSON.stringify([
+        {
+          start: s(0),
+          end: s(60),
+          totals: { EUR: 500, USD: 3000 },
+          final: true,
+          partitions: {
+            '0': { totals: { EUR: 500, USD: 1000 }, state: 'watermark' },
+            '1': { totals: { USD: 2000 }, state: 'idle' },
+          },
+        },
+        {
+          start: s(60),
+          end: s(120),
+          totals: { USD: 0 },
+          final: false,
+          partitions: { '0': { totals: { USD: 0 }, state: 'open' } },
+        },
+        {
+          start: s(3960),
+          end: s(4020),
+          totals: { EUR: 900 },
+          final: false,
+          partitions: { '2': { totals: { EUR: 900 }, state: 'open' } },
+        },
+      ]),
+    );
+  });
+
+  it("the group view of customer-value gives today's customer JSON and the interpreter's", async () => {
+    const expected = await interpreted(customersProgram);
+    for (const customerId of ['c-1', 'c-2', 'c-3']) {
+      const found = await queryGroup(
+        programReader('customers'),
+        customersProgram,
+        'customer-value',
+        [customerId],
+      );
+      const today = await queryCustomer(legacyReader('customers'), customerId);
+      expect(found.kind).toBe('found');
+      if (found.kind !== 'found' || today === undefined) throw new Error(`${customerId} not found`);
+      expect(JSON.stringify(found.view)).toBe(JSON.stringify(today));
+      const merged = expected.aggregates.get('customer-value')?.get(customerId);
+      const holding = [...(expected.aggregatePartials.get('customer-value') ?? [])]
+        .filter(([, groups]) => groups.has(customerId))
+        .map(([p]) => p)
+        .sort((a, b) => a - b);
+      expect(found.view).toEqual({ customerId, ...merged, partitions: holding });
+    }
+    const c1 = await queryGroup(programReader('customers'), customersProgram, 'customer-value', [
+      'customerId=c-1',
+    ]);
+    expect(c1.kind === 'found' ? JSON.stringify(c1.view) : c1.kind).toBe(
+      '{"customerId":"c-1","orders":3,"paid":3,"shipped":1,"cancelled":0,' +
+        '"lifetimeValueCents":{"EUR":500,"USD":3000},"partitions":[0,1]}',
+    );
+    expect(
+      await queryGroup(programReader('customers'), customersProgram, 'customer-value', ['c-9']),
+    ).toEqual({ kind: 'not-found' });
+    expect(await queryCustomer(legacyReader('customers'), 'c-9')).toBeUndefined();
+  });
+
+  it('the generic queries read the same shards: groups and windows per group', async () => {
+    const revenue = await queryAggregate(programReader('orders'), ordersProgram, 'revenue');
+    expect(JSON.stringify(revenue)).toBe(
+      '{"aggregate":"revenue","groups":[{"currency":"EUR","cents":1400},{"currency":"USD","cents":3000}],' +
+        '"partitions":{"0":[{"currency":"EUR","cents":500},{"currency":"USD","cents":1000}],' +
+        '"1":[{"currency":"USD","cents":2000}],"2":[{"currency":"EUR","cents":900}]}}',
+    );
+    const windows = await queryAggregateWindows(
+      programReader('orders'),
+      ordersProgram,
+      'revenue',
+      '1m',
+      s(0),
+      s(60),
+      ['currency=USD'],
+    );
+    expect(windows.windows).toEqual([
+      {
+        start: s(0),
+        end: s(60),
+        groups: [{ currency: 'USD', cents: 3000 }],
+        final: true,
+        partitions: {
+          '0': { groups: [{ currency: 'USD', cents: 1000 }], state: 'watermark' },
+          '1': { groups: [{ currency: 'USD', cents: 2000 }], state: 'idle' },
+        },
+      },
+    ]);
+  });
+
+  it("GET /state/:key answers as today's GET /orders/:id, applied offsets included", async () => {
+    const get = async (routes: Route[], path: string): Promise<RouteResponse> => {
+      const url = new URL(`http://localhost${path}`);
+      for (const route of routes) {
+        const match = route.pattern.exec(url.pathname);
+        if (match) return route.handler(match, url);
+      }
+      throw new Error(`no route for ${path}`);
+    };
+    const program = programQueryRoutes(ordersProgram, () => programReader('orders'));
+    const today = queryRoutes(() => legacyReader('orders'), loadTopology('topologies/orders.yaml'));
+    for (const key of ['o-1', 'o-4', 'o-6', 'o-9']) {
+      const [ours, theirs] = await Promise.all([
+        get(program, `/state/${key}`),
+        get(today, `/orders/${key}`),
+      ]);
+      expect(ours.status).toBe(theirs.status);
+      expect(JSON.stringify(ours.body)).toBe(JSON.stringify(theirs.body));
+    }
+    const aggregate = await get(program, '/aggregates/revenue?group=EUR');
+    expect(aggregate.body).toMatchObject({
+      groups: [{ currency: 'EUR', cents: 1400 }],
+      appliedOffsets: { '0': 7, '1': 4, '2': 2 },
+    });
+  });
+});
