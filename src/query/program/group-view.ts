@@ -7,6 +7,7 @@ import type { GroupViewResult, QueriedTopology } from './types.js';
  * The group view: one group of a running aggregate merged over partitions, then the partitions
  * holding a part of it. For the customers program's `customer-value` and group `c-1` this is
  * today's `query customer c-1` answer. One HGET per shard: the group's field alone is read.
+ * `partitions` comes last, so a group field or metric of that name would be shadowed by it.
  */
 export async function queryGroup(
   reader: ProgramShardReader,
