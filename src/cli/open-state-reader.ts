@@ -1,12 +1,12 @@
 import type { ConnectionConfig } from '../config/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { connectRedis, createRedis, errorText, StateReader } from '../state/index.js';
-import type { CompiledTopology } from '../topology/index.js';
+import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 
 /** Runs `use` with a read-only view of a topology's shards, then closes the connection. */
 export async function withStateReader<T>(
   conn: ConnectionConfig,
-  topology: CompiledTopology,
+  topology: CompiledTopology | LanguageTopology,
   connectionName: string,
   use: (reader: StateReader) => Promise<T>,
 ): Promise<T> {

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../logger.js';
 import { reconcile } from '../../reconcile/index.js';
+import { formatProgramReport, reconcileProgram } from '../../reconcile/program/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { withStateReader } from '../open-state-reader.js';
 import { formatReport } from '../reconcile-summary.js';
-import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
+import { DEFAULT_TOPOLOGY, loadAnyTopologyArgument } from '../topology-argument.js';
 
 type Flags = { json?: boolean; timeoutMs: number } & Parameters<typeof connectionFrom>[0];
 
@@ -38,11 +39,22 @@ export function registerReconcile(program: Command): void {
       conn.logLevel === 'info' ? 'warn' : conn.logLevel,
       'streamfold-reconcile',
     );
-    const topology = loadTopologyArgument(file);
-    const report = await withStateReader(conn, topology, 'streamfold-reconcile', (reader) =>
-      reconcile({ conn, log, topology, reader, timeoutMs: flags.timeoutMs }),
+    const loaded = loadAnyTopologyArgument(file);
+    const options = { conn, log, timeoutMs: flags.timeoutMs };
+    const { report, text } = await withStateReader(
+      conn,
+      loaded.topology,
+      'streamfold-reconcile',
+      async (reader) => {
+        if (loaded.kind === 'language') {
+          const r = await reconcileProgram({ ...options, topology: loaded.topology, reader });
+          return { report: r, text: formatProgramReport(r) };
+        }
+        const r = await reconcile({ ...options, topology: loaded.topology, reader });
+        return { report: r, text: formatReport(r) };
+      },
     );
-    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : text);
     if (!report.ok) process.exitCode = 1;
   });
 }
