@@ -15,6 +15,7 @@ import { BatchSource } from '../source/index.js';
 import {
   connectRedis,
   createRedis,
+  ProgramReader,
   ProgramStateStore,
   RedisStateStore,
   ScriptRunner,
@@ -24,6 +25,7 @@ import {
 import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
+import { programQueryRoutes } from '../query/program/index.js';
 import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
 import { TimedStateStore, timedProgramStore } from './timed-state-store.js';
@@ -73,6 +75,7 @@ export class Worker {
   private producer: Producer | undefined;
   private store: { close(): Promise<void> } | undefined;
   private reader: StateReader | undefined;
+  private programReader: ProgramReader | undefined;
   private http: HttpServer | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private redisReady: () => boolean = () => false;
@@ -125,7 +128,9 @@ export class Worker {
       routes: [
         { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
         { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
-        ...('kind' in topology ? [] : queryRoutes(() => this.reader, topology)),
+        ...('kind' in topology
+          ? programQueryRoutes(topology, () => this.programReader)
+          : queryRoutes(() => this.reader, topology)),
       ],
     });
     log.info({ url: this.http.url }, 'http listening');
@@ -138,6 +143,7 @@ export class Worker {
     );
     this.redisReady = () => redis.status === 'ready';
     this.reader = new StateReader(redis, conn.statePrefix, topology.name);
+    this.programReader = new ProgramReader(redis, conn.statePrefix, topology.name);
     this.producer = await connectKafka(
       createProducer(conn, log, { clientId: `streamfold-${topology.name}-producer` }),
       conn,

@@ -14,6 +14,7 @@ import { connectionFrom, withConnectionOptions } from '../connection-options.js'
 import { formatCents, formatTotals } from '../format-money.js';
 import { withStateReader } from '../open-state-reader.js';
 import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
+import { registerProgramQueries } from './query-program.js';
 
 type Flags = { json?: boolean } & Parameters<typeof connectionFrom>[0];
 type WindowFlags = Flags & { size: string; from: string; to: string };
@@ -25,7 +26,8 @@ function print(text: string): void {
 export function registerQuery(program: Command): void {
   const query = program
     .command('query')
-    .description('read order state and revenue from Redis (the same answers as the HTTP API)');
+    .description('read state and aggregates from Redis (the same answers as the HTTP API)');
+  registerProgramQueries(query);
 
   withConnectionOptions(
     query
