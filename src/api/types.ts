@@ -4,6 +4,7 @@
  * language cannot say. The field declarations flow into the reducer's types, so a misspelt field
  * or a value of the wrong type is a type error before it is a refused event.
  */
+import type { ProgramOutputs } from '../pipeline/program/index.js';
 import type { FieldType, JsonValue, Literal } from '../pipeline/program/types.js';
 
 /** A test of a condition; a bare literal stands for `eq` (docs/language.md#refs-and-conditions). */
@@ -153,14 +154,8 @@ export interface AggregateSpec {
   readonly windows?: WindowsSpec;
 }
 
-export interface OutputsSpec {
-  readonly status?: string;
-  readonly anomalies?: string;
-  readonly deadLetter: string;
-  readonly aggregates?: string;
-  readonly windows?: string;
-  readonly late?: string;
-}
+/** The topics a topology writes (docs/language.md, "Outputs and parking"). */
+export type OutputsSpec = ProgramOutputs;
 
 /** A topology of the language as a TypeScript object (docs/language.md, "The TypeScript API"). */
 export interface TopologySpec<F extends FieldsSpec = FieldsSpec> {
