@@ -4,7 +4,7 @@ import type { ParkedEntry } from '../../pipeline/index.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { withStateReader } from '../open-state-reader.js';
 import { positiveInt } from '../parse-options.js';
-import { loadTopologyArgument } from '../topology-argument.js';
+import { loadAnyTopologyArgument } from '../topology-argument.js';
 
 type Flags = { json?: boolean; timeoutMs: number; list?: boolean } & Parameters<
   typeof connectionFrom
@@ -33,7 +33,8 @@ export function registerUnpark(program: Command): void {
       ),
   ).action(async (file: string, key: string | undefined, flags: Flags) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopologyArgument(file);
+    // Either format: both keep a parked key's entry and held events in the same shape.
+    const { topology } = loadAnyTopologyArgument(file);
     await withStateReader(conn, topology, 'streamfold-unpark', async (reader) => {
       const partitions = await reader.partitions();
       if (flags.list === true || key === undefined) {
