@@ -9,6 +9,7 @@ export {
   loadLanguageTopology,
   type CompileOptions,
   type LanguageOutputs,
+  type LanguageQuery,
   type LanguageTopology,
   type Position,
   type PositionOf,

@@ -25,7 +25,7 @@ import {
 import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
-import { programQueryRoutes } from '../query/program/index.js';
+import { namedQueryRoutes, programQueryRoutes } from '../query/program/index.js';
 import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
 import { TimedStateStore, timedProgramStore } from './timed-state-store.js';
@@ -129,7 +129,10 @@ export class Worker {
         { method: 'POST', pattern: /^\/pause$/, handler: () => this.control('pause') },
         { method: 'POST', pattern: /^\/resume$/, handler: () => this.control('resume') },
         ...('kind' in topology
-          ? programQueryRoutes(topology, () => this.programReader)
+          ? [
+              ...programQueryRoutes(topology, () => this.programReader),
+              ...namedQueryRoutes(topology, () => this.programReader),
+            ]
           : queryRoutes(() => this.reader, topology)),
       ],
     });

@@ -13,3 +13,12 @@ export { queryAggregateWindows } from './aggregate-windows-query.js';
 export { queryTotals, queryTotalsWindows, totalsMetric } from './totals-view.js';
 export { queryGroup } from './group-view.js';
 export { programQueryRoutes } from './program-query-routes.js';
+export {
+  findNamedQuery,
+  runNamedQuery,
+  takesArgument,
+  type NamedQueriedTopology,
+  type NamedQueryResult,
+  type WindowParams,
+} from './named-query.js';
+export { namedQueryRoutes, pathPattern } from './named-query-routes.js';

@@ -16,12 +16,15 @@ import { queryAggregate } from './aggregate-query.js';
 import { queryState } from './state-query.js';
 import type { QueriedTopology } from './types.js';
 
-function notReady(): RouteResponse {
+export function notReady(): RouteResponse {
   return { status: 503, body: { error: 'state not connected yet' } };
 }
 
 /** A path segment decoded, or the 400 that refuses it before touching Redis. */
-function fromPath(encoded: string, what: 'key' | 'aggregate'): string | RouteResponse {
+export function fromPath(
+  encoded: string,
+  what: 'key' | 'aggregate' | 'group',
+): string | RouteResponse {
   let text: string;
   try {
     text = decodeURIComponent(encoded);

@@ -4,6 +4,7 @@ import { checkAggregates } from './check-aggregates.js';
 import type { CheckContext } from './check-context.js';
 import { checkEventPaths, schemaEventTypes } from './check-input.js';
 import { checkMachine } from './check-machine.js';
+import { checkQueries } from './check-queries.js';
 import { checkState } from './check-state.js';
 import { located, type LocatedIssue } from './located-issue.js';
 import type { LanguageData } from './schema.js';
@@ -45,6 +46,7 @@ export function checkProgram(
   checkState(ctx);
   checkMachine(ctx);
   checkAggregates(ctx);
+  checkQueries(ctx);
   const outputs = data.outputs;
   const outputIssues = [
     ...checkOutputs(data.input.topic, outputs, { field: 'input.topic', words: 'the input topic' }),

@@ -134,6 +134,11 @@ export function compileLanguageTopology(
     schema: Object.freeze({ json: deepFreeze(json), validate }),
     outputs: Object.freeze({ ...data.outputs }),
     parking: Object.freeze({ ...data.parking }),
+    queries: deepFreeze(
+      data.queries.map(({ name, path: at, view, aggregate }) =>
+        aggregate === undefined ? { name, path: at, view } : { name, path: at, view, aggregate },
+      ),
+    ),
   });
 }
 

@@ -156,6 +156,26 @@ const aggregate = z.strictObject({
   windows: windowsSchema.optional(),
 });
 
+export const QueryViews = ['state', 'totals', 'totals-windows', 'group'] as const;
+
+/** A named view the topology serves (docs/language.md#queries); ./check-queries.ts checks the rest. */
+const query = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{0,63}$/,
+      'a query name of 1-64 lower-case letters, digits and "-", starting with a letter',
+    ),
+  path: z
+    .string()
+    .regex(
+      /^(\/:?[A-Za-z0-9._~-]+)+$/,
+      'a path of /segments, a parameter written :name, such as /orders/:key',
+    ),
+  view: z.enum(QueryViews),
+  aggregate: z.string().optional(),
+});
+
 /** The topology language (YAML); docs/language.md documents every field. */
 export const languageSchema = z.strictObject({
   name: topologyName,
@@ -196,6 +216,7 @@ export const languageSchema = z.strictObject({
     windows: topicName.optional(),
     late: topicName.optional(),
   }),
+  queries: z.array(query).default([]),
 });
 
 export type LanguageFile = z.input<typeof languageSchema>;

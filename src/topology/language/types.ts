@@ -14,6 +14,16 @@ export interface LanguageOutputs {
   readonly late?: string;
 }
 
+/** One entry of `queries:` (docs/language.md#queries): a view served by name and by path. */
+export interface LanguageQuery {
+  readonly name: string;
+  /** `/segment/...`; a state view has the parameter `:key`, a group view `:group`. */
+  readonly path: string;
+  readonly view: 'state' | 'totals' | 'totals-windows' | 'group';
+  /** The aggregate shown; absent for a state view. */
+  readonly aggregate?: string;
+}
+
 /**
  * A topology file of the language (docs/language.md), validated, compiled and frozen: the input
  * it reads, the program the engine runs, the events' schema compiled once, and its outputs.
@@ -48,4 +58,6 @@ export interface LanguageTopology {
   };
   readonly outputs: LanguageOutputs;
   readonly parking: { readonly maxAttempts: number };
+  /** The named views `queries:` declares, in file order (none when the section is absent). */
+  readonly queries: readonly LanguageQuery[];
 }

@@ -27,6 +27,7 @@ import {
 import { FoldStates } from '../../../src/protocol/index.js';
 import { queryCustomer, queryOrder, queryRevenue, queryWindows } from '../../../src/query/index.js';
 import {
+  namedQueryRoutes,
   programQueryRoutes,
   queryAggregate,
   queryAggregateWindows,
@@ -287,6 +288,15 @@ describe('program queries over shards the engine wrote', () => {
     await redis.quit();
   });
 
+  const get = async (routes: Route[], path: string): Promise<RouteResponse> => {
+    const url = new URL(`http://localhost${path}`);
+    for (const route of routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (match) return route.handler(match, url);
+    }
+    throw new Error(`no route for ${path}`);
+  };
+
   const programReader = (topology: string) => new ProgramReader(redis, prefix, topology);
   const legacyReader = (topology: string) => new StateReader(redis, legacyPrefix, topology);
 
@@ -475,14 +485,6 @@ describe('program queries over shards the engine wrote', () => {
   });
 
   it("GET /state/:key answers as today's GET /orders/:id, applied offsets included", async () => {
-    const get = async (routes: Route[], path: string): Promise<RouteResponse> => {
-      const url = new URL(`http://localhost${path}`);
-      for (const route of routes) {
-        const match = route.pattern.exec(url.pathname);
-        if (match) return route.handler(match, url);
-      }
-      throw new Error(`no route for ${path}`);
-    };
     const program = programQueryRoutes(ordersProgram, () => programReader('orders'));
     const today = queryRoutes(() => legacyReader('orders'), loadTopology('topologies/orders.yaml'));
     for (const key of ['o-1', 'o-4', 'o-6', 'o-9']) {
@@ -498,5 +500,51 @@ describe('program queries over shards the engine wrote', () => {
       groups: [{ currency: 'EUR', cents: 1400 }],
       appliedOffsets: { '0': 7, '1': 4, '2': 2 },
     });
+  });
+
+  it("the queries: sections of topologies/next answer today's paths byte for byte", async () => {
+    // Today's routes of each topology serve all four paths: each answers for its own.
+    const pairs = [
+      [
+        namedQueryRoutes(ordersProgram, () => programReader('orders')),
+        queryRoutes(() => legacyReader('orders'), loadTopology('topologies/orders.yaml')),
+        [
+          '/orders/o-1',
+          '/orders/o-4',
+          '/orders/o-6',
+          '/orders/o-9',
+          '/revenue',
+          `/revenue/windows?size=1m&from=${s(0)}&to=${s(4100)}`,
+          `/revenue/windows?size=1h&from=${T - 3_600_000}&to=${s(7200)}`,
+          `/revenue/windows?size=60s&from=${new Date(s(30)).toISOString()}&to=${s(90)}`,
+          '/revenue/windows?from=0&to=1',
+        ],
+      ],
+      [
+        namedQueryRoutes(customersProgram, () => programReader('customers')),
+        queryRoutes(() => legacyReader('customers'), loadTopology('topologies/customers.yaml')),
+        ['/customers/c-1', '/customers/c-2', '/customers/c-3', '/customers/c-9'],
+      ],
+    ] as const;
+    for (const [program, today, paths] of pairs) {
+      for (const path of paths) {
+        const [ours, theirs] = await Promise.all([get(program, path), get(today, path)]);
+        expect({ path, status: ours.status }).toEqual({ path, status: theirs.status });
+        expect(JSON.stringify(ours.body)).toBe(JSON.stringify(theirs.body));
+      }
+    }
+    const [[orders], [customers]] = pairs;
+    const revenue = await get(orders, '/revenue');
+    expect(JSON.stringify(revenue.body)).toBe(
+      '{"totals":{"EUR":1400,"USD":3000},' +
+        '"partitions":{"0":{"EUR":500,"USD":1000},"1":{"USD":2000},"2":{"EUR":900}},' +
+        '"appliedOffsets":{"0":7,"1":4,"2":2}}',
+    );
+    const customer = await get(customers, '/customers/c-1');
+    expect(JSON.stringify(customer.body)).toBe(
+      '{"customerId":"c-1","orders":3,"paid":3,"shipped":1,"cancelled":0,' +
+        '"lifetimeValueCents":{"EUR":500,"USD":3000},"partitions":[0,1],' +
+        '"appliedOffsets":{"0":7,"1":4,"2":2}}',
+    );
   });
 });

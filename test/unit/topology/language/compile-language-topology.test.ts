@@ -7,6 +7,7 @@ import {
   isLanguageDocument,
   loadLanguageTopology,
 } from '../../../../src/topology/index.js';
+import { totalsMetric } from '../../../../src/query/program/index.js';
 import { configIssues } from '../../helpers/config-issues.js';
 
 const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
@@ -187,6 +188,7 @@ describe('compileLanguageTopology', () => {
         late: 'payment-events-late',
       },
       parking: { maxAttempts: 3 },
+      queries: [],
     });
     expect(t.file.endsWith('fixtures/payments.yaml')).toBe(true);
   });
@@ -327,6 +329,105 @@ describe('compileLanguageTopology', () => {
         got: 'no such file',
       },
     ]);
+  });
+});
+
+describe('queries', () => {
+  /** doc() with an aggregate a totals view can show, windowed, and a section of every view. */
+  function withQueries(queries: readonly Record<string, unknown>[]): Record<string, unknown> {
+    const base = doc();
+    return {
+      ...base,
+      aggregates: [
+        ...(base.aggregates as unknown[]),
+        {
+          name: 'opened',
+          groupBy: ['state.agent'],
+          metrics: { tickets: { count: true, when: { on: ['Opened'] } } },
+          windows: { sizes: ['1h'] },
+        },
+      ],
+      queries,
+    };
+  }
+
+  it('compiles the section into the exact, frozen value, in file order', () => {
+    const t = compileLanguageTopology(
+      withQueries([
+        { name: 'ticket', path: '/tickets/:key', view: 'state' },
+        { name: 'opened', path: '/opened', view: 'totals', aggregate: 'opened' },
+        {
+          name: 'opened-windows',
+          path: '/opened/windows',
+          view: 'totals-windows',
+          aggregate: 'opened',
+        },
+        { name: 'agent', path: '/agents/:group', view: 'group', aggregate: 'by-agent' },
+      ]),
+      'inline',
+      { dir: fixtures },
+    );
+    expect(t.queries).toEqual([
+      { name: 'ticket', path: '/tickets/:key', view: 'state' },
+      { name: 'opened', path: '/opened', view: 'totals', aggregate: 'opened' },
+      {
+        name: 'opened-windows',
+        path: '/opened/windows',
+        view: 'totals-windows',
+        aggregate: 'opened',
+      },
+      { name: 'agent', path: '/agents/:group', view: 'group', aggregate: 'by-agent' },
+    ]);
+    expect(Object.isFrozen(t.queries)).toBe(true);
+    expect(Object.isFrozen(t.queries[0])).toBe(true);
+    // The compiler's restatement of the totals rule agrees with the queries' own.
+    const opened = t.program.aggregates.find((a) => a.name === 'opened');
+    expect(opened && totalsMetric(opened)?.name).toBe('tickets');
+  });
+
+  it('is empty when the section is absent', () => {
+    expect(compileLanguageTopology(doc(), 'inline', { dir: fixtures }).queries).toEqual([]);
+  });
+
+  it('refuses a totals view of an aggregate totalsMetric refuses, saying why', () => {
+    const issues = configIssues(() =>
+      compileLanguageTopology(
+        withQueries([{ name: 'agents', path: '/agents', view: 'totals', aggregate: 'by-agent' }]),
+        'inline',
+        { dir: fixtures },
+      ),
+    );
+    const byAgent = compileLanguageTopology(doc(), 'inline', { dir: fixtures }).program
+      .aggregates[0];
+    expect(byAgent && totalsMetric(byAgent)).toBeUndefined();
+    expect(issues).toEqual([
+      {
+        path: 'queries.0.aggregate',
+        message:
+          'expected an aggregate of one group field and one count or sum without by (a totals view), got "by-agent" (3 metrics)',
+        expected: 'an aggregate of one group field and one count or sum without by (a totals view)',
+        got: '"by-agent" (3 metrics)',
+      },
+    ]);
+  });
+
+  it('says what a count with by and a metric of another kind are', () => {
+    const misfit = (metric: Record<string, unknown>) => {
+      const base = withQueries([{ name: 'n', path: '/n', view: 'totals', aggregate: 'n' }]);
+      const issues = configIssues(() =>
+        compileLanguageTopology(
+          {
+            ...base,
+            aggregates: [{ name: 'n', groupBy: ['state.agent'], metrics: { m: metric } }],
+          },
+          'inline',
+          { dir: fixtures },
+        ),
+      );
+      return issues.map((i) => ('got' in i ? i.got : undefined));
+    };
+    expect(misfit({ count: true, by: 'state.phase' })).toEqual(['"n" (a count by state.phase)']);
+    expect(misfit({ max: 'state.score' })).toEqual(['"n" (a max metric)']);
   });
 });
 

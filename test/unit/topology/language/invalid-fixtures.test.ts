@@ -722,7 +722,8 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
     [
       {
         path: 'windows',
-        expected: 'one of the fields name, description, input, state, aggregates, parking, outputs',
+        expected:
+          'one of the fields name, description, input, state, aggregates, parking, outputs, queries',
         got: 'unknown field `windows`',
         line: 43,
         column: 1,
@@ -775,6 +776,163 @@ const cases: ReadonlyArray<readonly [file: string, issues: readonly Expected[]]>
         got: '"3ds-passed"',
         line: 22,
         column: 5,
+      },
+    ],
+  ],
+  [
+    'query-bad-name.yaml',
+    [
+      {
+        path: 'queries.0.name',
+        expected: 'a query name of 1-64 lower-case letters, digits and "-", starting with a letter',
+        got: '"Payment"',
+        line: 53,
+        column: 13,
+      },
+    ],
+  ],
+  [
+    'query-bad-path.yaml',
+    [
+      {
+        path: 'queries.0.path',
+        expected: 'a path of /segments, a parameter written :name, such as /orders/:key',
+        got: '"payments/:key"',
+        line: 53,
+        column: 28,
+      },
+    ],
+  ],
+  [
+    'query-built-in-name.yaml',
+    [
+      {
+        path: 'queries.0.name',
+        expected: 'a query name other than state and aggregate (built-in subcommands of query)',
+        got: '"state"',
+        line: 53,
+        column: 13,
+      },
+    ],
+  ],
+  [
+    'query-duplicate-name.yaml',
+    [
+      {
+        path: 'queries.1.name',
+        expected: 'a query name no other query uses',
+        got: '"payment" (also queries.0)',
+        line: 54,
+        column: 13,
+      },
+    ],
+  ],
+  [
+    'query-duplicate-path.yaml',
+    [
+      {
+        path: 'queries.1.path',
+        expected: 'a path no other query uses',
+        got: '"/payments/:id" (also queries.0)',
+        line: 54,
+        column: 26,
+      },
+    ],
+  ],
+  [
+    'query-missing-aggregate.yaml',
+    [
+      {
+        path: 'queries.0.aggregate',
+        expected: 'an aggregate (a group view shows one)',
+        got: 'nothing',
+        line: 53,
+        column: 5,
+      },
+    ],
+  ],
+  [
+    'query-reserved-path.yaml',
+    [
+      {
+        path: 'queries.0.path',
+        expected:
+          'a path outside /state, /aggregates, /metrics, /healthz, /readyz, /pause, /resume (the worker serves them)',
+        got: '"/state/payments/:key" (under /state)',
+        line: 53,
+        column: 28,
+      },
+    ],
+  ],
+  [
+    'query-state-with-aggregate.yaml',
+    [
+      {
+        path: 'queries.0.aggregate',
+        expected: 'no aggregate (a state view shows the state)',
+        got: '"net-captured"',
+        line: 53,
+        column: 57,
+      },
+    ],
+  ],
+  [
+    'query-totals-misfit.yaml',
+    [
+      {
+        path: 'queries.0.aggregate',
+        expected: 'an aggregate of one group field and one count or sum without by (a totals view)',
+        got: '"net-captured" (2 group fields)',
+        line: 53,
+        column: 65,
+      },
+    ],
+  ],
+  [
+    'query-totals-parameter.yaml',
+    [
+      {
+        path: 'queries.0.path',
+        expected: 'a path without parameters (a totals view)',
+        got: '"/captured/:group"',
+        line: 57,
+        column: 29,
+      },
+    ],
+  ],
+  [
+    'query-unknown-aggregate.yaml',
+    [
+      {
+        path: 'queries.0.aggregate',
+        expected: 'one of the aggregates net-captured',
+        got: '"net-capture"',
+        line: 53,
+        column: 72,
+      },
+    ],
+  ],
+  [
+    'query-windows-not-windowed.yaml',
+    [
+      {
+        path: 'queries.0.aggregate',
+        expected: 'an aggregate with windows (a totals-windows view)',
+        got: '"captured" (no windows)',
+        line: 57,
+        column: 80,
+      },
+    ],
+  ],
+  [
+    'query-wrong-parameter.yaml',
+    [
+      {
+        path: 'queries.0.path',
+        expected: 'a path with the one parameter :key (a state view)',
+        got: '"/payments/:id"',
+        line: 53,
+        column: 28,
       },
     ],
   ],

@@ -33,6 +33,17 @@ describe('the shipped language topologies (topologies/next/)', () => {
     expect(loadLanguageTopology(`${dir}orders.yaml`).program).toEqual(ordersProgram);
   });
 
+  it("orders and customers name the views today's topologies serve", () => {
+    expect(loadLanguageTopology(`${dir}orders.yaml`).queries).toEqual([
+      { name: 'order', path: '/orders/:key', view: 'state' },
+      { name: 'revenue', path: '/revenue', view: 'totals', aggregate: 'revenue' },
+      { name: 'windows', path: '/revenue/windows', view: 'totals-windows', aggregate: 'revenue' },
+    ]);
+    expect(loadLanguageTopology(`${dir}customers.yaml`).queries).toEqual([
+      { name: 'customer', path: '/customers/:group', view: 'group', aggregate: 'customer-value' },
+    ]);
+  });
+
   it('customers compiles into the customers program the fold is tested with', () => {
     expect(loadLanguageTopology(`${dir}customers.yaml`).program).toEqual(customersProgram);
   });
