@@ -158,7 +158,10 @@ const aggregate = z.strictObject({
 
 export const QueryViews = ['state', 'totals', 'totals-windows', 'group'] as const;
 
-/** A named view the topology serves (docs/language.md#queries); ./check-queries.ts checks the rest. */
+/**
+ * A named view the topology serves (docs/language.md#queries): the shape of its fields here,
+ * what they must refer to in ./check-queries.ts.
+ */
 const query = z.strictObject({
   name: z
     .string()
