@@ -1,3 +1,4 @@
+import type { ProgramOutputs } from '../../pipeline/program/batch-types.js';
 import type { Program } from '../../pipeline/program/types.js';
 
 /** What the events' JSON Schema says of one value: valid, or the schema's first messages. */
@@ -5,14 +6,7 @@ export type SchemaVerdict =
   { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 /** The topics a language topology writes; docs/language.md#outputs-and-parking. */
-export interface LanguageOutputs {
-  readonly status?: string;
-  readonly anomalies?: string;
-  readonly deadLetter: string;
-  readonly aggregates?: string;
-  readonly windows?: string;
-  readonly late?: string;
-}
+export type LanguageOutputs = ProgramOutputs;
 
 /** One entry of `queries:` (docs/language.md#queries): a view served by name and by path. */
 export interface LanguageQuery {
