@@ -38,7 +38,7 @@ function candidateTable(program: Program): Map<string, Map<string, CompiledTrans
       set: t.set.map(({ field, ref }) => ({ field, read: compileRef(ref, program.state) })),
     };
     let byState = table.get(t.on);
-    if (byState === undefined) table.set(t.on, (byState = new Map()));
+    if (byState === undefined) table.set(t.on, (byState = new Map<string, CompiledTransition[]>()));
     for (const from of t.from) {
       const list = byState.get(from);
       if (list === undefined) byState.set(from, [compiled]);
