@@ -1,10 +1,13 @@
 /**
- * The flags of `streamfold simulate`, checked against the topology they are for: the legacy
- * orders simulator (src/sim) and the program simulator of language topologies (src/sim/program)
- * take different knobs, and a knob the chosen simulator lacks is refused by name rather than
- * silently ignored, so a run never produces a different stream than its command line says.
+ * The flags of `streamfold simulate`, checked against the topology they are for. The count flag
+ * picks the simulator: `--orders N` the order simulator (src/sim, the order wire contract), for a
+ * legacy topology or a language one whose input takes order events; `--keys N` the program
+ * simulator of language topologies (src/sim/program). The two take different knobs, and a knob
+ * the chosen simulator lacks is refused by name rather than silently ignored, so a run never
+ * produces a different stream than its command line says.
  */
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { orderEventsFit } from './order-events-fit.js';
 import { resolveProgramSimOptions, type ProgramSimOptions } from '../sim/program/index.js';
 import { resolveSimOptions, simDefaults, type SimOptions } from '../sim/index.js';
 import type { AnyTopology, CompiledTopology, LanguageTopology } from '../topology/index.js';
@@ -29,13 +32,15 @@ export interface SimulateFlagValues {
  */
 export type SimulateRun =
   | {
-      readonly kind: 'legacy';
-      readonly topology: CompiledTopology;
+      /** The order simulator, for a legacy topology or a language one that takes its events. */
+      readonly kind: 'orders';
+      readonly topology: CompiledTopology | LanguageTopology;
       readonly options: Readonly<SimOptions>;
       readonly rate: number | undefined;
     }
   | {
-      readonly kind: 'language';
+      /** The program simulator: random walks over a language topology's machine. */
+      readonly kind: 'program';
       readonly topology: LanguageTopology;
       readonly options: Readonly<ProgramSimOptions>;
       readonly rate: number | undefined;
@@ -132,19 +137,25 @@ export function simulateOptions(
   const start = read('--start-time', flags.startTime, startTime(now)) ?? simDefaults.startTime;
   const file = loaded.topology.file;
 
-  if (loaded.kind === 'legacy') {
+  // The flag names the simulator, not the topology's name: a legacy topology has only this one.
+  if (flags.orders !== undefined || loaded.kind === 'legacy') {
     const orders = read('--orders', flags.orders, positiveInteger);
     const currencies = read('--currencies', flags.currencies, currencyList) ?? [
       ...simDefaults.currencies,
     ];
     if (flags.orders === undefined) refuse('--orders', 'required: how many orders to simulate');
     if (flags.keys !== undefined) {
-      refuse('--keys', `${file} is a legacy orders topology: give the count as --orders`);
+      refuse(
+        '--keys',
+        loaded.kind === 'legacy'
+          ? `${file} is a legacy orders topology: give the count as --orders`
+          : '--orders runs the order simulator, --keys the program simulator: give one of them',
+      );
     }
     if (flags.invalid !== undefined) {
       refuse(
         '--invalid',
-        `${file} is a legacy orders topology, whose simulator has no schema-invalid events (--malformed and --invalid-transitions are its knobs)`,
+        `${loaded.kind === 'legacy' ? `${file} is a legacy orders topology, whose simulator` : '--orders runs the order simulator, which'} has no schema-invalid events (--malformed and --invalid-transitions are its knobs)`,
       );
     }
     if (issues.length > 0) throw new ConfigError('simulate flags', issues);
@@ -158,23 +169,29 @@ export function simulateOptions(
       startTime: start,
       maxValueBytes: loaded.topology.event.maxValueBytes,
     });
-    return { kind: 'legacy', topology: loaded.topology, options, rate };
+    if (loaded.kind === 'language') {
+      const fit = orderEventsFit(loaded.topology, options);
+      if (!fit.ok) {
+        throw new ConfigError('simulate flags', [
+          {
+            path: '--orders',
+            message: `the input schema of ${file} refuses the order simulator's ${fit.type} events (${fit.message}): give --keys to simulate from its own schema`,
+          },
+        ]);
+      }
+    }
+    return { kind: 'orders', topology: loaded.topology, options, rate };
   }
 
   const invalid = read('--invalid', flags.invalid, probability) ?? 0;
-  // `--orders` stays accepted so a command line written for orders.yaml works on its successor.
-  const keys =
-    read('--keys', flags.keys, positiveInteger) ?? read('--orders', flags.orders, positiveInteger);
-  if (flags.keys !== undefined && flags.orders !== undefined) {
-    refuse('--orders', 'an alias of --keys for a language topology: give one of them');
-  }
-  if (flags.keys === undefined && flags.orders === undefined) {
-    refuse('--keys', 'required: how many keys to simulate');
+  const keys = read('--keys', flags.keys, positiveInteger);
+  if (flags.keys === undefined) {
+    refuse('--keys', 'required: how many keys to simulate (or --orders for the order simulator)');
   }
   if (flags.currencies !== undefined) {
     refuse(
       '--currencies',
-      `${file} is a language topology: its values are drawn from its schema, not from --currencies`,
+      `${file} is a language topology: --keys draws its values from its schema, not from --currencies (--orders runs the order simulator, which takes them)`,
     );
   }
   if (issues.length > 0) throw new ConfigError('simulate flags', issues);
@@ -188,5 +205,5 @@ export function simulateOptions(
     startTime: start,
     maxValueBytes: loaded.topology.input.maxValueBytes,
   });
-  return { kind: 'language', topology: loaded.topology, options, rate };
+  return { kind: 'program', topology: loaded.topology, options, rate };
 }

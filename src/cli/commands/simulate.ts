@@ -30,7 +30,7 @@ interface Stream<K extends string> {
 
 function streamOf(run: SimulateRun): Stream<string> {
   const { seed } = run.options;
-  if (run.kind === 'legacy') {
+  if (run.kind === 'orders') {
     return {
       records: generate(run.options),
       kinds: SimKinds,
@@ -84,11 +84,14 @@ export function registerSimulate(program: Command): void {
     program
       .command('simulate')
       .description(
-        "produce a seeded, reproducible stream to the topology's input topic: order events for a legacy topology, random walks over the state machine with values from the schema for a language topology",
+        "produce a seeded, reproducible stream to the topology's input topic: order events with --orders, random walks over a language topology's state machine with values from its schema with --keys",
       )
       .argument('[topology]', 'topology file', DEFAULT_TOPOLOGY)
-      .option('--keys <n>', 'keys to simulate (language topologies; --orders is an alias)')
-      .option('--orders <n>', 'orders to simulate (legacy topologies)')
+      .option('--keys <n>', 'keys to simulate with the program simulator (language topologies)')
+      .option(
+        '--orders <n>',
+        'orders to simulate with the order simulator (legacy topologies, and language ones whose input takes order events)',
+      )
       .option('--seed <s>', 'required: the same seed and options give the same records')
       .option(
         '--rate <records/s>',
@@ -98,7 +101,7 @@ export function registerSimulate(program: Command): void {
       .option('--malformed <p>', 'chance per event that a dead-letter record follows (default 0)')
       .option(
         '--invalid <p>',
-        'chance per event that a schema-invalid event follows (language topologies; default 0)',
+        'chance per event that a schema-invalid event follows (with --keys; default 0)',
       )
       .option(
         '--invalid-transitions <p>',
@@ -106,7 +109,7 @@ export function registerSimulate(program: Command): void {
       )
       .option(
         '--currencies <list>',
-        'currencies orders are placed in (legacy topologies; default USD,EUR,GBP)',
+        'currencies orders are placed in (with --orders; default USD,EUR,GBP)',
       )
       .option('--start-time <ms|now>', 'event time of the first record (default 1764300000000)')
       .option('--json', 'print the summary as JSON'),

@@ -1,19 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { simulateOptions } from '../../../src/cli/simulate-options.js';
-import { DEFAULT_START_TIME } from '../../../src/sim/index.js';
+import { DEFAULT_START_TIME, generate, resolveSimOptions } from '../../../src/sim/index.js';
 import { loadAnyTopology } from '../../../src/topology/index.js';
 import { configIssues } from '../helpers/config-issues.js';
 
 const topologies = fileURLToPath(new URL('../../../topologies/', import.meta.url));
 const payments = loadAnyTopology(`${topologies}next/payments.yaml`);
 const orders = loadAnyTopology(`${topologies}orders.yaml`);
+const nextOrders = loadAnyTopology(`${topologies}next/orders.yaml`);
 const now = (): number => 1_800_000_000_000;
 
 describe('simulateOptions for a language topology', () => {
   it('resolves the program simulator options, defaults filled', () => {
     const run = simulateOptions({ keys: '1000', seed: '7' }, payments, now);
-    expect(run.kind).toBe('language');
+    expect(run.kind).toBe('program');
     expect(run.topology).toBe(payments.topology);
     expect(run.rate).toBeUndefined();
     expect(run.options).toEqual({
@@ -56,11 +57,6 @@ describe('simulateOptions for a language topology', () => {
     });
   });
 
-  it('accepts --orders as an alias of --keys', () => {
-    const run = simulateOptions({ orders: '12', seed: '1' }, payments, now);
-    expect(run.kind === 'language' && run.options.keys).toBe(12);
-  });
-
   it('refuses bad flags, naming each', () => {
     const issues = configIssues(() =>
       simulateOptions(
@@ -93,20 +89,79 @@ describe('simulateOptions for a language topology', () => {
   it('refuses a missing count and seed, both counts, and the orders-only --currencies', () => {
     expect(configIssues(() => simulateOptions({}, payments, now))).toEqual([
       { path: '--seed', message: 'required: the same seed and options give the same records' },
-      { path: '--keys', message: 'required: how many keys to simulate' },
+      {
+        path: '--keys',
+        message: 'required: how many keys to simulate (or --orders for the order simulator)',
+      },
     ]);
     const file = payments.topology.file;
     expect(
       configIssues(() =>
-        simulateOptions({ keys: '1', orders: '1', seed: '1', currencies: 'USD' }, payments, now),
+        simulateOptions({ keys: '1', seed: '1', currencies: 'USD' }, payments, now),
       ),
     ).toEqual([
-      { path: '--orders', message: 'an alias of --keys for a language topology: give one of them' },
       {
         path: '--currencies',
-        message: `${file} is a language topology: its values are drawn from its schema, not from --currencies`,
+        message: `${file} is a language topology: --keys draws its values from its schema, not from --currencies (--orders runs the order simulator, which takes them)`,
       },
     ]);
+  });
+});
+
+describe('simulateOptions with --orders for a language topology', () => {
+  it('runs the order simulator with the options a legacy topology gets', () => {
+    const flags = { orders: '200', seed: '3', currencies: 'USD,JPY', malformed: '0.1' };
+    const run = simulateOptions(flags, nextOrders, now);
+    expect(run.kind).toBe('orders');
+    expect(run.topology).toBe(nextOrders.topology);
+    expect(run.options).toEqual({
+      orders: 200,
+      seed: 3,
+      duplicates: 0,
+      malformed: 0.1,
+      invalidTransitions: 0,
+      currencies: ['USD', 'JPY'],
+      startTime: DEFAULT_START_TIME,
+      maxValueBytes: 65_536,
+    });
+    expect(run.options).toEqual(simulateOptions(flags, orders, now).options);
+  });
+
+  it('refuses --keys and --invalid beside --orders, naming the simulators', () => {
+    expect(
+      configIssues(() =>
+        simulateOptions({ orders: '5', keys: '5', invalid: '0.1', seed: '1' }, nextOrders, now),
+      ),
+    ).toEqual([
+      {
+        path: '--keys',
+        message:
+          '--orders runs the order simulator, --keys the program simulator: give one of them',
+      },
+      {
+        path: '--invalid',
+        message:
+          '--orders runs the order simulator, which has no schema-invalid events (--malformed and --invalid-transitions are its knobs)',
+      },
+    ]);
+  });
+
+  it("refuses a topology whose input schema does not take the order simulator's events", () => {
+    const [first] = generate(resolveSimOptions({ orders: 5, seed: 1 }));
+    if (payments.kind !== 'language' || !first?.value) throw new Error('no order event to check');
+    const verdict = payments.topology.schema.validate(JSON.parse(first.value.toString()));
+    if (verdict.ok) throw new Error('the payments schema takes an order event');
+    expect(configIssues(() => simulateOptions({ orders: '5', seed: '1' }, payments, now))).toEqual([
+      {
+        path: '--orders',
+        message: `the input schema of ${payments.topology.file} refuses the order simulator's OrderPlaced events (${verdict.message}): give --keys to simulate from its own schema`,
+      },
+    ]);
+  });
+
+  it('takes the --keys count for the program simulator on the same file', () => {
+    const run = simulateOptions({ keys: '12', seed: '1' }, nextOrders, now);
+    expect(run.kind === 'program' && run.options.keys).toBe(12);
   });
 });
 
@@ -117,7 +172,7 @@ describe('simulateOptions for a legacy topology', () => {
       orders,
       now,
     );
-    expect(run.kind).toBe('legacy');
+    expect(run.kind).toBe('orders');
     expect(run.rate).toBe(50);
     expect(run.options).toEqual({
       orders: 100,
