@@ -280,7 +280,17 @@ export class ProgramProcessor implements PartitionHandler {
     this.opts.log.info({ partition, idleForMs: idleFor, closed }, 'idle partition: windows closed');
   }
 
-  /** Closes every open window of a partition now, at its applied offset. Returns how many. */
+  /** Unparks a key now (a rebuild replays the live generation's unparks this way). */
+  unparkNow(partition: number, key: string): Promise<void> {
+    return this.locks.run(partition, async () => {
+      await this.guarded(partition, (lease) => this.unpark(lease, key));
+    });
+  }
+
+  /**
+   * Closes every open window of a partition now, at its applied offset (a rebuild replays the
+   * live generation's idle closes this way). Returns how many closed.
+   */
   closeIdleWindows(partition: number): Promise<number> {
     return this.locks.run(partition, () => this.idleClose(partition));
   }

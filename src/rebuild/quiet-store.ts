@@ -1,5 +1,14 @@
 import type { BatchResult } from '../pipeline/index.js';
-import type { CommitOutcome, OutboxEntry, PartitionLease, StateStore } from '../state/index.js';
+import type { ProgramBatch } from '../pipeline/program/index.js';
+import type { ProgramStore } from '../protocol/index.js';
+import type {
+  CommitOutcome,
+  OutboxEntry,
+  PartitionLease,
+  ProgramLease,
+  ProgramStateStore,
+  StateStore,
+} from '../state/index.js';
 
 /**
  * The rebuilt generation's store: commits state exactly as the worker does, but derives no outbox
@@ -38,5 +47,30 @@ export class QuietStore implements StateStore {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+}
+
+/** The same for a topology program's store: its commits carry no derived records. */
+export class QuietProgramStore implements ProgramStore {
+  constructor(private readonly inner: ProgramStateStore) {}
+
+  acquire(partition: number): Promise<ProgramLease> {
+    return this.inner.acquire(partition);
+  }
+
+  loadStates(partition: number, keys: readonly string[]) {
+    return this.inner.loadStates(partition, keys);
+  }
+
+  loadPartials(lease: ProgramLease, fields: readonly string[]) {
+    return this.inner.loadPartials(lease, fields);
+  }
+
+  commit(lease: ProgramLease, batch: ProgramBatch): Promise<CommitOutcome> {
+    return this.inner.commit(lease, { ...batch, outputs: [] });
+  }
+
+  unparkRequests(): Promise<Map<number, string[]>> {
+    return Promise.resolve(new Map<number, string[]>());
   }
 }

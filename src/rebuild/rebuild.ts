@@ -4,24 +4,23 @@
  * partition by partition, retires each live shard at the exact offset the rebuild reached (the
  * live worker's partition then waits), diffs the two frozen generations, and either switches the
  * generation pointer or restores the live shards and drops the rebuilt ones (docs/topologies.md).
+ * The same for either engine: rebuild-engine.ts holds what differs.
  */
 import type { ConnectionConfig } from '../config/index.js';
 import { readTopic, type TopicRecord } from '../kafka/read-topic.js';
 import type { Logger } from '../logger.js';
 import type { SourceRecord } from '../pipeline/index.js';
-import { PartitionProcessor } from '../protocol/index.js';
 import {
   connectRedis,
   createRedis,
   Generations,
-  RedisStateStore,
   ScriptRunner,
   StateReader,
 } from '../state/index.js';
-import type { CompiledTopology } from '../topology/index.js';
+import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { diffGenerations, type GenerationDiff } from './diff-generations.js';
-import { QuietStore } from './quiet-store.js';
+import { rebuildEngine, type RebuildProcessor } from './rebuild-engine.js';
 import { processingFailures, ReplayLog } from './replay-log.js';
 
 export type RebuildPhase = 'replay' | 'catch-up' | 'final' | 'diff' | 'switch' | 'abort';
@@ -36,7 +35,8 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   conn: ConnectionConfig;
   log: Logger;
-  topology: CompiledTopology;
+  /** A built-in order topology, or a program of the topology language (docs/language.md). */
+  topology: CompiledTopology | LanguageTopology;
   onProgress?: (progress: RebuildProgress) => void;
   /** Switch even when the diff is not empty (the rebuild is the fix). */
   switchOnDiff?: boolean;
@@ -80,25 +80,19 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
 
   // A leftover of an aborted or killed rebuild would be folded onto: start from nothing.
   await generations.drop(to, partitions);
-  const store = new RedisStateStore({
+  const engine = rebuildEngine({
+    topology,
     // Connected now: a cluster client (unlike a single server's) does not connect on first use.
     redis: await connectRedis(createRedis(conn, { connectionName: 'streamfold-rebuild-store' })),
     scripts,
     prefix: conn.statePrefix,
-    topology: topology.name,
     generation: to,
-  });
-  const processor = new PartitionProcessor({
-    topology,
-    store: new QuietStore(store),
-    relay: { drain: () => Promise.resolve(0), publishCommitted: () => Promise.resolve() },
     log,
-    workerVersion: 'rebuild',
-    crash: () => undefined,
     // Events the live generation dead-lettered as processing failures park their keys here too;
     // the live unparks are replayed from the shards' log.
     knownFailures: await processingFailures(conn, log, topology),
   });
+  const { processor } = engine;
 
   // The live worker closes a quiet partition's windows on wall-clock time and unparks keys when an
   // operator asks; each is logged with the applied offset it happened at, and replayed here.
@@ -192,7 +186,7 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
     await catchUp('final');
     await replay.refresh(await rebuilt.applied(partitions));
     progress('diff');
-    const diff = await diffGenerations(live, rebuilt, partitions);
+    const diff = await diffGenerations(live, rebuilt, partitions, engine.layout);
     if (!diff.empty && opts.switchOnDiff !== true) {
       return await abort('the rebuilt state differs from the live state', diff);
     }
@@ -209,14 +203,14 @@ export async function rebuild(opts: RebuildOptions): Promise<RebuildReport> {
     throw error;
   } finally {
     processor.revoked(partitions);
-    await store.close();
+    await engine.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 }
 
 /** A batch through the processor, as the worker would: seeks past holes, retries failures. */
 async function applyBatch(
-  processor: PartitionProcessor,
+  processor: RebuildProcessor,
   partition: number,
   records: readonly SourceRecord[],
 ): Promise<void> {
@@ -238,7 +232,10 @@ async function applyBatch(
     : new StreamfoldError(ErrorCodes.INTERNAL, `partition ${partition} did not apply`);
 }
 
-function sourceRecord(topology: CompiledTopology, r: TopicRecord): SourceRecord {
+function sourceRecord(
+  topology: { readonly source: { readonly topic: string } },
+  r: TopicRecord,
+): SourceRecord {
   return {
     topic: topology.source.topic,
     partition: r.partition,

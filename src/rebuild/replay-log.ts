@@ -7,12 +7,16 @@ import type { ConnectionConfig } from '../config/index.js';
 import { readTopic, type TopicRecord } from '../kafka/read-topic.js';
 import type { Logger } from '../logger.js';
 import { idleCloseOffsets, PROCESSING_ERROR_CLASS, unparkLog } from '../pipeline/index.js';
-import type { PartitionProcessor } from '../protocol/index.js';
 import type { StateReader } from '../state/index.js';
-import type { CompiledTopology } from '../topology/index.js';
 
 /** What the live generation did between records, on wall-clock time or by an operator. */
 type LoggedAction = { kind: 'unpark'; key: string } | { kind: 'idle' };
+
+/** What the log replays through: either engine's processor (the shards log both alike). */
+export interface ReplayTarget {
+  closeIdleWindows(partition: number): Promise<number>;
+  unparkNow(partition: number, key: string): Promise<void>;
+}
 
 /**
  * The live generation's unparks and idle closes, replayed after the same applied offsets (in the
@@ -23,7 +27,7 @@ export class ReplayLog {
   private readonly done = new Set<string>();
 
   constructor(
-    private readonly processor: PartitionProcessor,
+    private readonly processor: ReplayTarget,
     private readonly live: StateReader,
     private readonly partitions: readonly number[],
   ) {}
@@ -80,7 +84,7 @@ function actionId(partition: number, offset: number, action: LoggedAction): stri
 export async function processingFailures(
   conn: ConnectionConfig,
   log: Logger,
-  topology: CompiledTopology,
+  topology: { readonly outputs: { readonly deadLetter: string } },
 ): Promise<Map<number, Set<number>>> {
   const failures = new Map<number, Set<number>>();
   await readTopic(conn, log, topology.outputs.deadLetter, {

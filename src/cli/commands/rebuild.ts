@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../logger.js';
 import { rebuild, type RebuildProgress, type RebuildReport } from '../../rebuild/rebuild.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
-import { loadTopologyArgument } from '../topology-argument.js';
+import { loadAnyTopologyArgument } from '../topology-argument.js';
 
 type Flags = { json?: boolean; switchOnDiff?: boolean } & Parameters<typeof connectionFrom>[0];
 
@@ -80,7 +80,7 @@ export function registerRebuild(program: Command): void {
       conn.logLevel === 'info' ? 'warn' : conn.logLevel,
       'streamfold-rebuild',
     );
-    const topology = loadTopologyArgument(file);
+    const { topology } = loadAnyTopologyArgument(file);
     const reporter = progressReporter(flags.json === true);
     let report: RebuildReport;
     try {
