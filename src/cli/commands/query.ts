@@ -1,3 +1,9 @@
+/**
+ * `streamfold query order|revenue|windows|customer`: today's order answers, for either format of
+ * the topology. A legacy file is read in the order layout; a language file (topologies/next) runs
+ * the view of the same name in its `queries:` section (../order-named-queries.ts). Both print the
+ * same JSON with --json and the same text without, through ../order-query-output.ts.
+ */
 import type { Command } from 'commander';
 import {
   parseInstant,
@@ -7,21 +13,37 @@ import {
   queryWindows,
   WindowQueryError,
   windowSizeOf,
+  type RevenueQueryResult,
 } from '../../query/index.js';
+import {
+  aggregateOf,
+  aggregateWindowSize,
+  type TotalsWindowsView,
+} from '../../query/program/index.js';
 import { ErrorCodes, StreamfoldError } from '../../errors.js';
-
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
-import { formatCents, formatTotals } from '../format-money.js';
 import { withStateReader } from '../open-state-reader.js';
-import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
+import {
+  customerViewOf,
+  orderCommandQuery,
+  orderResultOf,
+  runOrderCommand,
+  totalsAnswerOf,
+} from '../order-named-queries.js';
+import {
+  print,
+  printCustomer,
+  printNotFound,
+  printOrder,
+  printRevenue,
+  printWindows,
+  type PrintedWindows,
+} from '../order-query-output.js';
+import { DEFAULT_TOPOLOGY, loadAnyTopologyArgument } from '../topology-argument.js';
 import { registerProgramQueries } from './query-program.js';
 
 type Flags = { json?: boolean } & Parameters<typeof connectionFrom>[0];
 type WindowFlags = Flags & { size: string; from: string; to: string };
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
 
 export function registerQuery(program: Command): void {
   const query = program
@@ -38,27 +60,26 @@ export function registerQuery(program: Command): void {
       .option('--json', 'print exactly the API JSON'),
   ).action(async (orderId: string, file: string, flags: Flags) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopologyArgument(file);
-    const found = await withStateReader(conn, topology, 'streamfold-query', (reader) =>
-      queryOrder(reader, orderId),
-    );
+    const loaded = loadAnyTopologyArgument(file);
+    const { name } = loaded.topology;
+    let json: unknown;
+    let found;
+    if (loaded.kind === 'legacy') {
+      found = await withStateReader(conn, loaded.topology, 'streamfold-query', (reader) =>
+        queryOrder(reader, orderId),
+      );
+      json = found?.order;
+    } else {
+      const result = await runOrderCommand(conn, loaded.topology, 'order', orderId);
+      found = result.kind === 'found' ? orderResultOf(loaded.topology, result) : undefined;
+      json = result.kind === 'found' ? result.body : undefined;
+    }
     if (found === undefined) {
-      if (flags.json) print(JSON.stringify({ error: 'not found' }));
-      else process.stderr.write(`order ${orderId} not found in topology ${topology.name}\n`);
-      process.exitCode = 1;
+      printNotFound(`order ${orderId} not found in topology ${name}`, flags.json);
       return;
     }
-    const o = found.order;
-    if (flags.json) {
-      print(JSON.stringify(o));
-      return;
-    }
-    print(`order ${o.orderId} (topology ${topology.name}, partition ${found.partition})`);
-    print(`  customer  ${o.customerId}`);
-    print(`  status    ${o.status}`);
-    print(`  total     ${o.currency} ${formatCents(o.totalCents)}`);
-    print(`  paid      ${o.currency} ${formatCents(o.paidCents)}`);
-    print(`  events    ${o.appliedEvents} applied, last at ${new Date(o.updatedAt).toISOString()}`);
+    if (flags.json) print(JSON.stringify(json));
+    else printOrder(name, found);
   });
 
   withConnectionOptions(
@@ -69,18 +90,17 @@ export function registerQuery(program: Command): void {
       .option('--json', 'print exactly the API JSON'),
   ).action(async (file: string, flags: Flags) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopologyArgument(file);
-    const revenue = await withStateReader(conn, topology, 'streamfold-query', queryRevenue);
-    if (flags.json) {
-      print(JSON.stringify(revenue));
-      return;
+    const loaded = loadAnyTopologyArgument(file);
+    let revenue: RevenueQueryResult;
+    if (loaded.kind === 'legacy') {
+      revenue = await withStateReader(conn, loaded.topology, 'streamfold-query', queryRevenue);
+    } else {
+      const result = await runOrderCommand(conn, loaded.topology, 'revenue', '');
+      // A totals view answers with a TotalsView (totals-view.ts): today's revenue in shape.
+      revenue = totalsAnswerOf(result, 'revenue') as unknown as RevenueQueryResult;
     }
-    const partitions = Object.keys(revenue.partitions);
-    print(`revenue of topology ${topology.name} (${partitions.length} partitions)`);
-    print(`  total        ${formatTotals(revenue.totals)}`);
-    for (const p of partitions) {
-      print(`  partition ${p.padEnd(3)} ${formatTotals(revenue.partitions[p] ?? {})}`);
-    }
+    if (flags.json) print(JSON.stringify(revenue));
+    else printRevenue(loaded.topology.name, revenue);
   });
 
   withConnectionOptions(
@@ -96,27 +116,26 @@ export function registerQuery(program: Command): void {
       .option('--json', 'print exactly the API JSON'),
   ).action(async (customerId: string, file: string, flags: Flags) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopologyArgument(file);
-    const found = await withStateReader(conn, topology, 'streamfold-query', (reader) =>
-      queryCustomer(reader, customerId),
-    );
+    const loaded = loadAnyTopologyArgument(file);
+    const { name } = loaded.topology;
+    let json: unknown;
+    let found;
+    if (loaded.kind === 'legacy') {
+      found = await withStateReader(conn, loaded.topology, 'streamfold-query', (reader) =>
+        queryCustomer(reader, customerId),
+      );
+      json = found;
+    } else {
+      const result = await runOrderCommand(conn, loaded.topology, 'customer', customerId);
+      found = result.kind === 'found' ? customerViewOf(loaded.topology, result.body) : undefined;
+      json = result.kind === 'found' ? result.body : undefined;
+    }
     if (found === undefined) {
-      if (flags.json) print(JSON.stringify({ error: 'not found' }));
-      else process.stderr.write(`customer ${customerId} not found in topology ${topology.name}\n`);
-      process.exitCode = 1;
+      printNotFound(`customer ${customerId} not found in topology ${name}`, flags.json);
       return;
     }
-    if (flags.json) {
-      print(JSON.stringify(found));
-      return;
-    }
-    print(
-      `customer ${found.customerId} (topology ${topology.name}, partitions ${found.partitions.join(', ')})`,
-    );
-    print(
-      `  orders    ${found.orders} placed, ${found.paid} paid, ${found.shipped} shipped, ${found.cancelled} cancelled`,
-    );
-    print(`  lifetime  ${formatTotals(found.lifetimeValueCents)}`);
+    if (flags.json) print(JSON.stringify(json));
+    else printCustomer(name, found);
   });
 
   withConnectionOptions(
@@ -130,31 +149,39 @@ export function registerQuery(program: Command): void {
       .option('--json', 'print exactly the API JSON'),
   ).action(async (file: string, flags: WindowFlags) => {
     const conn = connectionFrom(flags);
-    const topology = loadTopologyArgument(file);
-    let result;
+    const loaded = loadAnyTopologyArgument(file);
+    let result: PrintedWindows;
     try {
-      const size = windowSizeOf(topology, flags.size);
-      const from = parseInstant('--from', flags.from);
-      const to = parseInstant('--to', flags.to);
-      result = await withStateReader(conn, topology, 'streamfold-query', (reader) =>
-        queryWindows(reader, size, from, to),
-      );
+      if (loaded.kind === 'legacy') {
+        const size = windowSizeOf(loaded.topology, flags.size);
+        const from = parseInstant('--from', flags.from);
+        const to = parseInstant('--to', flags.to);
+        result = await withStateReader(conn, loaded.topology, 'streamfold-query', (reader) =>
+          queryWindows(reader, size, from, to),
+        );
+      } else {
+        // Checked here in today's order and words (size, --from, --to) before the view checks
+        // them again under the names of its HTTP parameters.
+        const named = orderCommandQuery(loaded.topology, 'windows');
+        aggregateWindowSize(aggregateOf(loaded.topology, named.aggregate ?? ''), flags.size);
+        parseInstant('--from', flags.from);
+        parseInstant('--to', flags.to);
+        const { size, from, to } = flags;
+        const answer = await runOrderCommand(conn, loaded.topology, 'windows', '', {
+          size,
+          from,
+          to,
+        });
+        // A totals-windows view answers with a TotalsWindowsView (totals-view.ts).
+        result = totalsAnswerOf(answer, 'windows') as unknown as TotalsWindowsView;
+      }
     } catch (error) {
       if (error instanceof WindowQueryError) {
         throw new StreamfoldError(ErrorCodes.CONFIG_INVALID, error.message);
       }
       throw error;
     }
-    if (flags.json) {
-      print(JSON.stringify(result));
-      return;
-    }
-    print(
-      `revenue in ${result.size} windows of topology ${topology.name}: ${result.windows.length} windows`,
-    );
-    for (const w of result.windows) {
-      const state = w.final ? 'final' : 'open';
-      print(`  ${new Date(w.start).toISOString()}  ${state.padEnd(5)}  ${formatTotals(w.totals)}`);
-    }
+    if (flags.json) print(JSON.stringify(result));
+    else printWindows(loaded.topology.name, result);
   });
 }

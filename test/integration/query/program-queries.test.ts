@@ -6,25 +6,7 @@
  * today's queries' JSON byte for byte, and equal what the independent interpreter computes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeRecord,
-  foldBatch,
-  idleCloseBatch,
-  type FoldContext,
-  type OrderEvent,
-} from '../../../src/pipeline/index.js';
-import {
-  compileFold,
-  foldProgramBatch,
-  idleCloseProgramBatch,
-  type GroupPartial,
-  type ProgramBatchInput,
-  type ProgramBatchOutcome,
-  type ProgramDecoded,
-  type ProgramEvent,
-  type ProgramFoldContext,
-} from '../../../src/pipeline/program/index.js';
-import { FoldStates } from '../../../src/protocol/index.js';
+import type { GroupPartial } from '../../../src/pipeline/program/index.js';
 import { queryCustomer, queryOrder, queryRevenue, queryWindows } from '../../../src/query/index.js';
 import {
   namedQueryRoutes,
@@ -43,9 +25,6 @@ import {
   deleteMatching,
   idleCloses,
   ProgramReader,
-  ProgramStateStore,
-  RedisStateStore,
-  ScriptRunner,
   shardKeys,
   StateReader,
   type RedisConnection,
@@ -53,113 +32,19 @@ import {
 import {
   loadLanguageTopology,
   loadTopology,
-  type CompiledTopology,
   type LanguageTopology,
 } from '../../../src/topology/index.js';
 import { queryRoutes } from '../../../src/worker/query-routes.js';
 import type { Route, RouteResponse } from '../../../src/http/index.js';
 import { testConnection, uniqueName } from '../../helpers/env.js';
-import { cancelled, eventRecord, paid, placed, shipped } from '../../unit/pipeline/fixtures.js';
-
-const TOPIC = 'order-events';
-const T = 1_764_300_000_000;
-const s = (seconds: number) => T + seconds * 1000;
-const BATCH = 2;
-
-/**
- * Per partition, in offset order. Within a partition's window the currencies are first touched
- * in ascending order: today's windows list a partition's totals in the order they were touched.
- */
-const input = new Map<number, OrderEvent[]>([
-  [
-    0,
-    [
-      placed({ eventId: 'e1', orderId: 'o-1', currency: 'EUR', totalCents: 500, timestamp: s(0) }),
-      paid({ eventId: 'e2', orderId: 'o-1', currency: 'EUR', amountCents: 500, timestamp: s(1) }),
-      placed({ eventId: 'e3', orderId: 'o-2', totalCents: 1000, timestamp: s(2) }),
-      paid({ eventId: 'e4', orderId: 'o-2', amountCents: 1000, timestamp: s(3) }),
-      paid({ eventId: 'e4', orderId: 'o-2', amountCents: 1000, timestamp: s(3) }),
-      placed({
-        eventId: 'e5',
-        orderId: 'o-3',
-        customerId: 'c-2',
-        totalCents: 700,
-        timestamp: s(61),
-      }),
-      paid({
-        eventId: 'e6',
-        orderId: 'o-3',
-        customerId: 'c-2',
-        amountCents: 700,
-        timestamp: s(62),
-      }),
-      cancelled({ eventId: 'e7', orderId: 'o-3', customerId: 'c-2', timestamp: s(75) }),
-    ],
-  ],
-  [
-    1,
-    [
-      placed({ eventId: 'e8', orderId: 'o-4', totalCents: 2000, timestamp: s(5) }),
-      paid({ eventId: 'e9', orderId: 'o-4', amountCents: 2000, timestamp: s(6) }),
-      shipped({ eventId: 'e10', orderId: 'o-4', carrier: 'dhl', timestamp: s(30) }),
-      placed({
-        eventId: 'e11',
-        orderId: 'o-5',
-        customerId: 'c-3',
-        currency: 'GBP',
-        timestamp: s(31),
-      }),
-      // Another currency than the order's: an anomaly, nothing changes.
-      paid({
-        eventId: 'e12',
-        orderId: 'o-5',
-        customerId: 'c-3',
-        currency: 'EUR',
-        timestamp: s(32),
-      }),
-    ],
-  ],
-  [
-    2,
-    [
-      placed({
-        eventId: 'e13',
-        orderId: 'o-6',
-        customerId: 'c-2',
-        currency: 'EUR',
-        totalCents: 900,
-        timestamp: s(4000),
-      }),
-      paid({
-        eventId: 'e14',
-        orderId: 'o-6',
-        customerId: 'c-2',
-        currency: 'EUR',
-        amountCents: 900,
-        timestamp: s(4001),
-      }),
-      shipped({ eventId: 'e15', orderId: 'o-6', customerId: 'c-2', timestamp: s(4002) }),
-    ],
-  ],
-]);
-/** Partitions that close their windows for idleness after their last batch. */
-const IDLE = new Set([1]);
-
-function programEvent(e: OrderEvent): ProgramEvent {
-  return {
-    key: e.orderId,
-    eventId: e.eventId,
-    time: e.timestamp,
-    type: e.type,
-    value: e as unknown as ProgramEvent['value'],
-  };
-}
-
-function batches<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
-  return out;
-}
+import {
+  atSecond as s,
+  orderShardInput as input,
+  programEvent,
+  T,
+  writeLegacyShards,
+  writeProgramShards,
+} from '../../helpers/order-shards.js';
 
 describe('program queries over shards the engine wrote', () => {
   let redis: RedisConnection;
@@ -167,92 +52,6 @@ describe('program queries over shards the engine wrote', () => {
   const legacyPrefix = `${prefix}-legacy`;
   let ordersProgram: LanguageTopology;
   let customersProgram: LanguageTopology;
-
-  async function foldProgram(topology: LanguageTopology): Promise<void> {
-    const store = new ProgramStateStore({
-      redis,
-      scripts: new ScriptRunner(),
-      prefix,
-      topology: topology.name,
-      shape: topology.program.state,
-    });
-    const ctx: ProgramFoldContext = {
-      fold: compileFold(topology.program),
-      sourceTopic: TOPIC,
-      outputs: topology.outputs,
-      workerVersion: 'test',
-      now: 0,
-    };
-    for (const [p, events] of input) {
-      const lease = await store.acquire(p);
-      const commit = async (
-        keys: readonly string[],
-        fold: (input: ProgramBatchInput) => ProgramBatchOutcome,
-      ) => {
-        let partials = new Map<string, GroupPartial | undefined>();
-        for (;;) {
-          const states = await store.loadStates(p, keys);
-          const outcome = fold({ states, partials, windows: lease.windows, parked: lease.parked });
-          if (outcome.kind === 'missing') {
-            partials = new Map([...partials, ...(await store.loadPartials(lease, outcome.fields))]);
-            continue;
-          }
-          expect(outcome.kind).toBe('folded');
-          if (outcome.kind !== 'folded') return;
-          expect((await store.commit(lease, outcome.batch)).status).toBe('committed');
-          return;
-        }
-      };
-      let offset = 0;
-      for (const batch of batches(events)) {
-        const items = batch.map((e): ProgramDecoded => {
-          const record = eventRecord(e, { partition: p, offset: offset++, topic: TOPIC });
-          return { ok: true, event: programEvent(e), record };
-        });
-        const keys = [...new Set(batch.map((e) => e.orderId))];
-        await commit(keys, (state) => foldProgramBatch(items, state, ctx));
-      }
-      if (IDLE.has(p)) {
-        await commit([], (state) => idleCloseProgramBatch(p, lease.applied, state, ctx));
-      }
-    }
-  }
-
-  async function foldLegacy(topology: CompiledTopology): Promise<void> {
-    const store = new RedisStateStore({
-      redis,
-      scripts: new ScriptRunner(),
-      prefix: legacyPrefix,
-      topology: topology.name,
-    });
-    const states = new FoldStates(store, topology.aggregators);
-    const ctx: FoldContext = {
-      sourceTopic: TOPIC,
-      outputs: topology.outputs,
-      workerVersion: 'test',
-      now: 0,
-      aggregators: topology.aggregators,
-      ...(topology.windows === undefined ? {} : { windows: topology.windows }),
-    };
-    const extras = { poisoned: new Set<number>(), failed: new Set<number>() };
-    for (const [p, events] of input) {
-      const lease = await store.acquire(p);
-      let offset = 0;
-      for (const batch of batches(events)) {
-        const decoded = batch.map((e) =>
-          decodeRecord(eventRecord(e, { partition: p, offset: offset++, topic: TOPIC }), 65_536),
-        );
-        const result = await states.fold(lease, batch, extras, (i) => foldBatch(decoded, i, ctx));
-        expect((await store.commit(lease, result)).status).toBe('committed');
-      }
-      if (IDLE.has(p)) {
-        const result = await states.fold(lease, [], extras, (i) =>
-          idleCloseBatch(p, lease.applied, i, ctx),
-        );
-        expect((await store.commit(lease, result)).status).toBe('committed');
-      }
-    }
-  }
 
   /** What the interpreter computes for one program over the same events. */
   async function interpreted(topology: LanguageTopology) {
@@ -276,10 +75,10 @@ describe('program queries over shards the engine wrote', () => {
     redis = await connectRedis(createRedis(testConnection()));
     ordersProgram = loadLanguageTopology('topologies/next/orders.yaml');
     customersProgram = loadLanguageTopology('topologies/next/customers.yaml');
-    await foldProgram(ordersProgram);
-    await foldProgram(customersProgram);
-    await foldLegacy(loadTopology('topologies/orders.yaml'));
-    await foldLegacy(loadTopology('topologies/customers.yaml'));
+    await writeProgramShards(redis, prefix, ordersProgram);
+    await writeProgramShards(redis, prefix, customersProgram);
+    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/orders.yaml'));
+    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/customers.yaml'));
   });
 
   afterAll(async () => {
