@@ -6,6 +6,7 @@
  */
 import { ErrorCodes, StreamfoldError } from '../errors.js';
 import { BatchFolder } from './batch-folder.js';
+import { assertOnePartitionInOrder } from './batch-order.js';
 import type {
   BatchResult,
   Decoded,
@@ -73,31 +74,4 @@ function heldRecord(topic: string, partition: number, held: HeldEvent): Decoded 
     headers: {},
   };
   return { ok: true, record, event: held.event };
-}
-
-/**
- * The commit script sets `applied = lastOffset` under one partition's hash tag; a mixed or
- * out-of-order batch would commit progress for records it never folded.
- */
-function assertOnePartitionInOrder(decoded: readonly Decoded[]): void {
-  let previous: Decoded['record'] | undefined;
-  for (const { record } of decoded) {
-    if (previous !== undefined) {
-      if (record.topic !== previous.topic || record.partition !== previous.partition) {
-        throw new StreamfoldError(
-          ErrorCodes.INTERNAL,
-          `foldBatch: batch mixes ${previous.topic}/${previous.partition} and ` +
-            `${record.topic}/${record.partition}`,
-        );
-      }
-      if (record.offset <= previous.offset) {
-        throw new StreamfoldError(
-          ErrorCodes.INTERNAL,
-          `foldBatch: offset ${record.offset} follows ${previous.offset} in ` +
-            `${record.topic}/${record.partition}`,
-        );
-      }
-    }
-    previous = record;
-  }
 }

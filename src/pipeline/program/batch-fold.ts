@@ -14,7 +14,6 @@ import type {
   ProgramBatchInput,
   ProgramBatchOutcome,
   ProgramFoldContext,
-  ProgramHeldEvent,
   ProgramParkedEntry,
 } from './batch-types.js';
 import type { ProgramDecoded } from './decode-event.js';
@@ -36,7 +35,7 @@ function describe(error: unknown): string {
 
 export class ProgramBatchFolder {
   private readonly fold: ProgramFold;
-  private readonly parked: ProgramParkedKeys;
+  private readonly parked: ParkedKeys<ProgramParkedEntry>;
   private readonly outputs: DerivedRecord[] = [];
   private readonly unparked: string[] = [];
   private first: number | undefined;
@@ -268,46 +267,4 @@ export class ProgramBatchFolder {
       },
     };
   }
-}
-
-type ProgramParkedKeys = ParkedKeys<ProgramParkedEntry>;
-
-/** Offset order within one partition, or the commit would claim records it never folded. */
-export function checkOnePartitionInOrder(records: readonly { record: SourceRecord }[]): void {
-  let previous: SourceRecord | undefined;
-  for (const { record } of records) {
-    if (previous !== undefined) {
-      if (record.topic !== previous.topic || record.partition !== previous.partition) {
-        throw new StreamfoldError(
-          ErrorCodes.INTERNAL,
-          `foldBatch: batch mixes ${previous.topic}/${previous.partition} and ${record.topic}/${record.partition}`,
-        );
-      }
-      if (record.offset <= previous.offset) {
-        throw new StreamfoldError(
-          ErrorCodes.INTERNAL,
-          `foldBatch: offset ${record.offset} follows ${previous.offset} in ${record.topic}/${record.partition}`,
-        );
-      }
-    }
-    previous = record;
-  }
-}
-
-/** A parked key's held event as the record it came from, for replaying it on unpark. */
-export function heldRecord(
-  topic: string,
-  partition: number,
-  held: ProgramHeldEvent,
-): ProgramDecoded {
-  const record: SourceRecord = {
-    topic,
-    partition,
-    offset: held.offset,
-    key: Buffer.from(held.event.key),
-    value: Buffer.from(JSON.stringify(held.event.value)),
-    timestamp: held.recordTimestamp,
-    headers: {},
-  };
-  return { ok: true, record, event: held.event };
 }

@@ -2,11 +2,14 @@
  * The three batches a partition commits, over a program: records read from Kafka, a parked key's
  * held events released by `unpark`, and an idle close of the partition's windows.
  */
-import { ProgramBatchFolder, checkOnePartitionInOrder, heldRecord } from './batch-fold.js';
+import { assertOnePartitionInOrder } from '../batch-order.js';
+import type { SourceRecord } from '../types.js';
+import { ProgramBatchFolder } from './batch-fold.js';
 import type {
   ProgramBatchInput,
   ProgramBatchOutcome,
   ProgramFoldContext,
+  ProgramHeldEvent,
   ProgramParkedEntry,
 } from './batch-types.js';
 import type { ProgramDecoded } from './decode-event.js';
@@ -17,7 +20,7 @@ export function foldProgramBatch(
   input: ProgramBatchInput,
   ctx: ProgramFoldContext,
 ): ProgramBatchOutcome {
-  checkOnePartitionInOrder(decoded);
+  assertOnePartitionInOrder(decoded);
   const partition = decoded[0]?.record.partition ?? 0;
   const folder = new ProgramBatchFolder(partition, input, ctx);
   for (const item of decoded) folder.add(item);
@@ -53,4 +56,22 @@ export function idleCloseProgramBatch(
   const folder = new ProgramBatchFolder(partition, input, ctx);
   folder.closeIdleWindows();
   return folder.finish(applied);
+}
+
+/** A parked key's held event as the record it came from, for replaying it on unpark. */
+export function heldRecord(
+  topic: string,
+  partition: number,
+  held: ProgramHeldEvent,
+): ProgramDecoded {
+  const record: SourceRecord = {
+    topic,
+    partition,
+    offset: held.offset,
+    key: Buffer.from(held.event.key),
+    value: Buffer.from(JSON.stringify(held.event.value)),
+    timestamp: held.recordTimestamp,
+    headers: {},
+  };
+  return { ok: true, record, event: held.event };
 }

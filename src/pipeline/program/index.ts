@@ -62,5 +62,10 @@ export type {
   ProgramOutputs,
   ProgramParkedEntry,
 } from './batch-types.js';
-export { PROCESSING_ERROR_CLASS, ProgramBatchFolder, heldRecord } from './batch-fold.js';
-export { foldProgramBatch, idleCloseProgramBatch, unparkProgramBatch } from './batch-folds.js';
+export { PROCESSING_ERROR_CLASS, ProgramBatchFolder } from './batch-fold.js';
+export {
+  foldProgramBatch,
+  heldRecord,
+  idleCloseProgramBatch,
+  unparkProgramBatch,
+} from './batch-folds.js';
