@@ -8,6 +8,7 @@ import {
   type StateShape,
 } from '../pipeline/program/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
+import { idleCloseOffsets } from '../pipeline/index.js';
 import { ProgramFields } from './program-fields.js';
 
 function json<T>(text: string, what: string): T {
@@ -70,10 +71,8 @@ export function parseStates(
   return states;
 }
 
-/** Idle closes logged in the clock hash, ascending by applied offset. */
-export function idleCloses(clock: Readonly<Record<string, string>>): number[] {
-  return Object.keys(clock)
-    .filter((field) => field.startsWith('idle|'))
-    .map((field) => Number(field.slice('idle|'.length)))
-    .sort((a, b) => a - b);
-}
+/**
+ * Idle closes logged in the clock hash, ascending by applied offset: the clock's `idle|<offset>`
+ * fields are the same for both engines.
+ */
+export const idleCloses = idleCloseOffsets;
