@@ -3,31 +3,8 @@
  * topologies, the language's loaders, the compiled Program's types and the errors. Importing it
  * starts nothing; the worker is run by the `streamfold` command.
  */
-// Everything the TypeScript API exports, types included (src/api/index.ts lists them).
 export { defineTopology } from './api/index.js';
 export type * from './api/types.js';
-export type {
-  AggregateSpec,
-  ConditionSpec,
-  DefineOptions,
-  FieldSpec,
-  FieldsSpec,
-  FieldValue,
-  InputSpec,
-  MachineSpec,
-  MetricSpec,
-  OutputsSpec,
-  ReducerContext,
-  StateReducerSpec,
-  StateSpec,
-  StateUpdates,
-  StateValues,
-  TestSpec,
-  TopologySpec,
-  TransitionFilterSpec,
-  TransitionSpec,
-  WindowsSpec,
-} from './api/index.js';
 export {
   compileLanguageTopology,
   loadLanguageTopology,
