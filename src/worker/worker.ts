@@ -4,31 +4,15 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/index.
 import { connectKafka, createProducer, type Producer } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
-import {
-  crashHookFromEnv,
-  faultHookFromEnv,
-  PartitionProcessor,
-  ProgramProcessor,
-} from '../protocol/index.js';
-import { OutboxRelay } from '../sinks/index.js';
 import { BatchSource } from '../source/index.js';
-import {
-  connectRedis,
-  createRedis,
-  ProgramReader,
-  ProgramStateStore,
-  RedisStateStore,
-  ScriptRunner,
-  StateReader,
-  type RedisConnection,
-} from '../state/index.js';
+import { connectRedis, createRedis, ProgramReader, StateReader } from '../state/index.js';
 import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 import { ErrorCodes, StreamfoldError } from '../errors.js';
+import { buildProcessor } from './build-processor.js';
 import { canTransition, type WorkerState } from './lifecycle.js';
 import { namedQueryRoutes, programQueryRoutes } from '../query/program/index.js';
 import { queryRoutes } from './query-routes.js';
 import { WorkerTelemetry, type BatchStats } from './telemetry.js';
-import { TimedStateStore, timedProgramStore } from './timed-state-store.js';
 
 export interface WorkerOptions {
   conn: ConnectionConfig;
@@ -152,10 +136,16 @@ export class Worker {
       conn,
       'producer',
     );
-    const processor =
-      'kind' in topology
-        ? this.programProcessor(topology, redis, this.producer, telemetry)
-        : this.orderProcessor(topology, redis, this.producer, telemetry);
+    const built = buildProcessor(topology, {
+      conn,
+      log,
+      version: this.opts.version,
+      metrics: this.metrics,
+      redis,
+      producer: this.producer,
+      observer: telemetry,
+    });
+    this.store = built.store;
     this.source = new BatchSource({
       conn,
       log,
@@ -163,7 +153,7 @@ export class Worker {
       groupId: topology.source.group,
       ...(this.opts.group ? { group: this.opts.group } : {}),
       clientId: `streamfold-${topology.name}`,
-      handler: processor,
+      handler: built.handler,
       concurrency: this.opts.concurrency ?? topology.source.partitions,
       maxBatchSize: this.opts.maxBatchSize ?? 2000,
       observer: telemetry,
@@ -171,7 +161,7 @@ export class Worker {
       onFatal: (message) => this.failed(consumerFatal(message, this.opts.group?.instanceId)),
     });
     await this.source.start();
-    this.startTicking(processor, processor.idleTimeoutMs);
+    this.startTicking(built.handler, built.idleTimeoutMs);
     // A fatal fault during start has begun a stop already.
     if (this.state === 'starting') this.moveTo('running');
   }
@@ -183,66 +173,6 @@ export class Worker {
     // Not the error itself: its cause carries the refused command's arguments (batch data).
     this.opts.log.error({ code: error.code }, error.message);
     this.opts.onFatal?.(error);
-  }
-
-  /** The built-in order lifecycle's processor over its store. */
-  private orderProcessor(
-    topology: CompiledTopology,
-    redis: RedisConnection,
-    producer: Producer,
-    telemetry: WorkerTelemetry,
-  ): PartitionProcessor & { idleTimeoutMs: number | undefined } {
-    const { conn, log } = this.opts;
-    const inner = new RedisStateStore({
-      redis,
-      scripts: new ScriptRunner(),
-      prefix: conn.statePrefix,
-      topology: topology.name,
-    });
-    this.store = inner;
-    const store = new TimedStateStore(inner, this.metrics);
-    const beforeApply = faultHookFromEnv();
-    const processor = new PartitionProcessor({
-      topology,
-      store,
-      relay: new OutboxRelay(store, producer),
-      log,
-      workerVersion: this.opts.version,
-      crash: crashHookFromEnv(),
-      observer: telemetry,
-      ...(beforeApply ? { beforeApply } : {}),
-    });
-    return Object.assign(processor, { idleTimeoutMs: topology.windows?.idleTimeoutMs });
-  }
-
-  /** A topology program's processor over its store (docs/language.md). */
-  private programProcessor(
-    topology: LanguageTopology,
-    redis: RedisConnection,
-    producer: Producer,
-    telemetry: WorkerTelemetry,
-  ): ProgramProcessor {
-    const { conn, log } = this.opts;
-    const inner = new ProgramStateStore({
-      redis,
-      scripts: new ScriptRunner(),
-      prefix: conn.statePrefix,
-      topology: topology.name,
-      shape: topology.program.state,
-    });
-    this.store = inner;
-    const store = timedProgramStore(inner, this.metrics);
-    const beforeApply = faultHookFromEnv();
-    return new ProgramProcessor({
-      topology,
-      store,
-      relay: new OutboxRelay(store, producer),
-      log,
-      workerVersion: this.opts.version,
-      crash: crashHookFromEnv(),
-      observer: telemetry,
-      ...(beforeApply ? { beforeApply } : {}),
-    });
   }
 
   /** Idle windows and unpark requests are handled between batches, on a timer. */
