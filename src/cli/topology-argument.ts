@@ -1,15 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  loadAnyTopology,
-  loadTopology,
-  type AnyTopology,
-  type CompiledTopology,
-} from '../topology/index.js';
+import { loadAnyTopology, type AnyTopology } from '../topology/index.js';
 
 export const DEFAULT_TOPOLOGY = 'topologies/orders.yaml';
 
-/** The file the `[topology]` argument names (see loadTopologyArgument). */
+/** The file the `[topology]` argument names (see loadAnyTopologyArgument). */
 function topologyFile(file: string | undefined): string {
   if (file !== undefined) return file;
   if (existsSync(DEFAULT_TOPOLOGY)) return DEFAULT_TOPOLOGY;
@@ -18,14 +13,10 @@ function topologyFile(file: string | undefined): string {
 }
 
 /**
- * The `[topology]` argument: a path, or by default `topologies/orders.yaml` in the working
- * directory, falling back to the copy shipped in the package (for `npx streamfold` elsewhere).
+ * The `[topology]` argument, of either format: a path, or by default `topologies/orders.yaml` in
+ * the working directory, falling back to the copy shipped in the package (for `npx streamfold`
+ * elsewhere).
  */
-export function loadTopologyArgument(file: string | undefined): CompiledTopology {
-  return loadTopology(topologyFile(file));
-}
-
-/** The `[topology]` argument of a command that serves both formats, found as above. */
 export function loadAnyTopologyArgument(file: string | undefined): AnyTopology {
   return loadAnyTopology(topologyFile(file));
 }

@@ -3,7 +3,6 @@ import { topicRanges } from '../kafka/read-topic.js';
 import type { Admin } from '../kafka/index.js';
 import type { Logger } from '../logger.js';
 import type { StateReader } from '../state/index.js';
-import type { CompiledTopology } from '../topology/index.js';
 import { committedOffsets } from './committed-offsets.js';
 import { buildLagReport, firstUnappliedOffset } from './lag-report.js';
 import { partitionOwners } from './partition-owners.js';
@@ -15,7 +14,11 @@ export interface CollectLagOptions {
   readonly log: Logger;
   readonly admin: Admin;
   readonly reader: StateReader;
-  readonly topology: CompiledTopology;
+  /** Either format: its name (state namespace) and where it reads. */
+  readonly topology: {
+    readonly name: string;
+    readonly source: { readonly topic: string; readonly group: string };
+  };
   /** Bound on reading the first unapplied records' timestamps. */
   readonly timestampTimeoutMs?: number;
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../../logger.js';
 import { connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { withStateReader } from '../open-state-reader.js';
 import { positiveInt } from '../parse-options.js';
-import { DEFAULT_TOPOLOGY, loadTopologyArgument } from '../topology-argument.js';
+import { DEFAULT_TOPOLOGY, loadAnyTopologyArgument } from '../topology-argument.js';
 
 type Flags = { json?: boolean; timeoutMs?: number } & Parameters<typeof connectionFrom>[0];
 
@@ -30,7 +30,7 @@ export function registerLag(program: Command): void {
   ).action(async (file: string, flags: Flags) => {
     const conn = connectionFrom(flags);
     const log = createLogger(conn.logLevel === 'info' ? 'warn' : conn.logLevel, 'streamfold-lag');
-    const topology = loadTopologyArgument(file);
+    const { topology } = loadAnyTopologyArgument(file);
     const admin = await connectKafka(
       createAdmin(conn, log, { clientId: 'streamfold-lag' }),
       conn,
