@@ -239,6 +239,7 @@ export class ProgramBatchFolder {
             aggregate,
             partition: this.partition,
             values: this.fold.valuesOf(field),
+            before: this.fold.partialBefore(field),
             partial,
             firstOffset,
             lastOffset: record.offset,

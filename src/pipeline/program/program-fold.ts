@@ -161,6 +161,11 @@ export class ProgramFold {
     return this.windows?.watermarkNow ?? null;
   }
 
+  /** A group's running partial before the batch (undefined: the group is new). */
+  partialBefore(field: string): GroupPartial | undefined {
+    return this.input.partials.get(field);
+  }
+
   /** The field values of a group the batch changed. */
   valuesOf(field: string): readonly JsonValue[] {
     return this.groupValues.get(field) ?? [];

@@ -14,6 +14,8 @@ import type {
   GroupPartial,
   JsonValue,
   KeyState,
+  Metric,
+  MetricPartial,
   Program,
   ProgramEvent,
 } from './types.js';
@@ -112,15 +114,41 @@ export interface AggregateUpdate {
   readonly aggregate: Aggregate;
   readonly partition: number;
   readonly values: readonly JsonValue[];
+  /** The group's partial before the batch; undefined for a group the batch created. */
+  readonly before?: GroupPartial | undefined;
   readonly partial: GroupPartial;
   readonly firstOffset: number;
   readonly lastOffset: number;
 }
 
 /**
- * One group a batch changed, in one partition: `{ aggregate, partition, group, value,
- * firstOffset, lastOffset }` with `group` the group fields and `value` the metrics of the
- * partition's partial after the batch; keyed by the group.
+ * What a batch added to a count or a sum: a number, or per entry of a `by` map (an entry the
+ * batch did not change is left out). The other kinds have no delta.
+ */
+function metricDelta(
+  metric: Metric,
+  before: MetricPartial | undefined,
+  after: MetricPartial | undefined,
+): JsonValue | undefined {
+  if (metric.kind !== 'count' && metric.kind !== 'sum') return undefined;
+  if (metric.by === undefined)
+    return ((after as number | null) ?? 0) - ((before as number | null) ?? 0);
+  const a = (after ?? {}) as Readonly<Record<string, number>>;
+  const b = (before ?? {}) as Readonly<Record<string, number>>;
+  const delta: Record<string, number> = {};
+  for (const entry of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    const d = (a[entry] ?? 0) - (b[entry] ?? 0);
+    if (d !== 0 || !Object.hasOwn(b, entry)) delta[entry] = d;
+  }
+  return delta;
+}
+
+/**
+ * One group a batch changed, in one partition: `{ aggregate, partition, group, value, delta,
+ * firstOffset, lastOffset }` with `group` the group fields, `value` the metrics of the
+ * partition's partial after the batch and `delta` what the batch added to each count and sum;
+ * keyed by the group. For the orders program's revenue this is the wire contract's revenue
+ * update: per batch and currency, the delta and the partition's new subtotal.
  */
 export function aggregateUpdateRecord(
   id: string,
@@ -132,14 +160,18 @@ export function aggregateUpdateRecord(
     group[g.name] = u.values[i] ?? null;
   });
   const value: Record<string, JsonValue> = {};
+  const delta: Record<string, JsonValue> = {};
   for (const metric of u.aggregate.metrics) {
     value[metric.name] = metricView(metric, u.partial[metric.name] ?? null);
+    const d = metricDelta(metric, u.before?.[metric.name], u.partial[metric.name]);
+    if (d !== undefined) delta[metric.name] = d;
   }
   const body = JSON.stringify({
     aggregate: u.aggregate.name,
     partition: u.partition,
     group,
     value,
+    delta,
     firstOffset: u.firstOffset,
     lastOffset: u.lastOffset,
   });

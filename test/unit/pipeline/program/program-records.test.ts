@@ -71,10 +71,68 @@ describe('program records', () => {
       partition: 2,
       group: { customerId: 'c-1' },
       value: { orders: 1, paid: 1, shipped: 0, cancelled: 0, lifetimeValueCents: { USD: 5 } },
+      delta: { orders: 1, paid: 1, shipped: 0, cancelled: 0, lifetimeValueCents: { USD: 5 } },
       firstOffset: 3,
       lastOffset: 9,
     });
     expect(record.headers['sf-id']).toBe('id');
+  });
+
+  it("gives each count and sum the batch's delta against the partial before it", () => {
+    const record = aggregateUpdateRecord('id', 'updates', {
+      aggregate: customerValueAggregate,
+      partition: 2,
+      values: ['c-1'],
+      before: {
+        orders: 2,
+        paid: 1,
+        shipped: 0,
+        cancelled: 0,
+        lifetimeValueCents: { USD: 5, EUR: 7 },
+      },
+      partial: {
+        orders: 3,
+        paid: 1,
+        shipped: 0,
+        cancelled: 1,
+        lifetimeValueCents: { USD: 0, EUR: 7, GBP: 4 },
+      },
+      firstOffset: 10,
+      lastOffset: 12,
+    });
+    expect(JSON.parse(String(record.value))).toMatchObject({
+      value: { orders: 3, cancelled: 1, lifetimeValueCents: { USD: 0, EUR: 7, GBP: 4 } },
+      // An unchanged currency is left out of the map's delta; one that went to 0 is not.
+      delta: {
+        orders: 1,
+        paid: 0,
+        shipped: 0,
+        cancelled: 1,
+        lifetimeValueCents: { USD: -5, GBP: 4 },
+      },
+    });
+  });
+
+  it('publishes the revenue update of the order wire contract: delta and partition subtotal', () => {
+    const record = aggregateUpdateRecord('id', 'revenue-updates', {
+      aggregate: revenueAggregate,
+      partition: 1,
+      values: ['USD'],
+      before: { cents: 1200 },
+      partial: { cents: 900 },
+      firstOffset: 4,
+      lastOffset: 8,
+    });
+    expect(record.key).toBe('USD');
+    expect(JSON.parse(String(record.value))).toEqual({
+      aggregate: 'revenue',
+      partition: 1,
+      group: { currency: 'USD' },
+      value: { cents: 900 },
+      delta: { cents: -300 },
+      firstOffset: 4,
+      lastOffset: 8,
+    });
   });
 
   it('publishes a closed window once per partition, with an id of its own', () => {
