@@ -5,9 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { Broker } from './broker.js';
 import { NetFilter } from './netns.js';
 import { RedisServer } from './processes.js';
@@ -58,6 +58,7 @@ export class ChaosStack {
   readonly topologyFile: string;
 
   private constructor(
+    private readonly root: string,
     readonly broker: Broker,
     readonly redis: RedisServer,
     readonly net: NetFilter | undefined,
@@ -93,7 +94,7 @@ export class ChaosStack {
       net = new NetFilter({ kafka: workerPort, redis: redisPort });
       net.setup();
     }
-    return new ChaosStack(broker, redis, net, runDir);
+    return new ChaosStack(root, broker, redis, net, runDir);
   }
 
   /** Env of the harness's own commands (topics, simulate, reconcile): the 127.0.0.1 paths. */
@@ -122,17 +123,41 @@ export class ChaosStack {
     );
     this.broker.format();
     await Promise.all([this.broker.start(), this.redis.start()]);
-    const { source, ...outputs } = this.topics;
-    writeFileSync(
-      this.topologyFile,
-      stringify({
-        name: this.topologyName,
-        description: 'chaos run',
-        source: { topic: source, group: this.group, partitions, replicationFactor: 1 },
-        event: { schema: 'order-event/v1', maxValueBytes: this.maxValueBytes },
-        outputs,
-      }),
+    writeFileSync(this.topologyFile, stringify(this.topologyDocument(partitions)));
+  }
+
+  /**
+   * The shipped topologies/orders.yaml under the run's names, without windows (the run judges
+   * states, revenue and the status topic).
+   */
+  private topologyDocument(partitions: number): Record<string, unknown> {
+    const dir = path.join(this.root, 'topologies');
+    const doc = parse(readFileSync(path.join(dir, 'orders.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const input = doc.input as Record<string, unknown>;
+    const aggregates = (doc.aggregates as Record<string, unknown>[]).map((aggregate) =>
+      Object.fromEntries(Object.entries(aggregate).filter(([field]) => field !== 'windows')),
     );
+    const queries = (doc.queries as { view: string }[]).filter((q) => q.view !== 'totals-windows');
+    const { source, status, revenue, anomalies, deadLetter } = this.topics;
+    return {
+      ...doc,
+      name: this.topologyName,
+      description: 'chaos run',
+      input: {
+        ...input,
+        topic: source,
+        group: this.group,
+        partitions,
+        schema: path.join(dir, input.schema as string),
+        maxValueBytes: this.maxValueBytes,
+      },
+      aggregates,
+      outputs: { status, aggregates: revenue, anomalies, deadLetter },
+      queries,
+    };
   }
 
   /** `streamfold topics create`, retried while the fresh broker settles. */

@@ -1,5 +1,5 @@
 import type { MetricDefinition } from '../../src/metrics/catalogue.js';
-import type { CompiledTopology } from '../../src/topology/index.js';
+import type { AnyTopology } from '../../src/topology/index.js';
 
 /** An aggregate of a topology and the metrics exported per aggregate for it. */
 export interface AggregateMetrics {
@@ -22,15 +22,20 @@ export interface DashboardTopology {
 }
 
 /**
- * The dashboard input of a compiled topology. The fold does not export per-aggregate metrics
- * yet (that comes with the topology language), so every aggregate has none and gets no row.
+ * The dashboard input of a topology of either format. The fold does not export per-aggregate
+ * metrics yet, so every aggregate has none and gets no row.
  */
-export function dashboardTopology(topology: CompiledTopology): DashboardTopology {
+export function dashboardTopology(any: AnyTopology): DashboardTopology {
+  const { topology } = any;
+  const aggregates =
+    any.kind === 'language'
+      ? any.topology.program.aggregates.map((a) => a.name)
+      : any.topology.aggregates;
   return {
     name: topology.name,
     description: topology.description,
     source: { topic: topology.source.topic, group: topology.source.group },
-    outputs: topology.outputs,
-    aggregates: topology.aggregates.map((name) => ({ name, metrics: [] })),
+    outputs: { ...topology.outputs },
+    aggregates: aggregates.map((name) => ({ name, metrics: [] })),
   };
 }

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { loadTopology } from '../../src/topology/index.js';
+import { loadAnyTopology } from '../../src/topology/index.js';
 import { consumerLag } from './consumer-lag.js';
 import { renderDashboard } from './render-dashboard.js';
 import { dashboardTopology, type DashboardTopology } from './dashboard-topology.js';
@@ -19,13 +19,13 @@ export interface GeneratedDashboard {
   readonly dashboard: Dashboard;
 }
 
-/** The topologies shipped in `topologies/` (not `topologies/next/`), read as the worker reads them. */
+/** The YAML topologies shipped in `topologies/`, read as the worker reads them. */
 export function shippedTopologies(root: string): DashboardTopology[] {
   const dir = path.join(root, 'topologies');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.yaml'))
     .sort()
-    .map((name) => dashboardTopology(loadTopology(path.join(dir, name))));
+    .map((name) => dashboardTopology(loadAnyTopology(path.join(dir, name))));
 }
 
 /** Every dashboard, in memory: the two fixed ones and one per topology. */

@@ -1,7 +1,7 @@
 /**
  * What `query order|revenue|windows|customer` print without `--json`, one function per view. Both
  * engines' answers are printed by these, so the human output cannot drift between the built-in
- * order lifecycle and its language version (topologies/next).
+ * order lifecycle and its language version (topologies/).
  */
 import type { CustomerView, OrderQueryResult, RevenueQueryResult } from '../query/index.js';
 import { formatCents, formatTotals } from './format-money.js';

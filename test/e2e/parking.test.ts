@@ -227,13 +227,13 @@ describe('parking', () => {
     expect(parkedReport.code).toBe(1);
     expect(parkedReport.report).toMatchObject({
       ok: false,
-      orders: {
+      states: {
         ok: false,
         mismatchCount: 1,
         mismatches: [
           {
             partition: p,
-            orderId: X,
+            key: X,
             diffs: {
               status: { expected: 'cancelled', actual: 'placed' },
               appliedEvents: { expected: 2, actual: 1 },
@@ -243,7 +243,7 @@ describe('parking', () => {
         missing: 0,
         unexpected: 0,
       },
-      revenue: { ok: true },
+      aggregates: { revenue: { ok: true } },
       applied: { ok: true },
       dlt: { ok: true, expected: 1, actual: 1 },
       parked: { poisoned: 1, keys: [{ partition: p, key: X, held: 2 }] },

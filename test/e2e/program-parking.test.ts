@@ -18,7 +18,7 @@ describe('a poisoned event in a language topology', () => {
   });
 
   it('parks its key, holds what follows, and unpark applies it', async () => {
-    const s = (scenario = new ProgramScenario('topologies/next/shipments.yaml', 2));
+    const s = (scenario = new ProgramScenario('topologies/shipments.yaml', 2));
     await s.createTopics();
     await s.simulate(['--keys', '200', '--seed', '11']);
 

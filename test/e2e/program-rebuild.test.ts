@@ -49,7 +49,7 @@ interface RebuildReport {
   elapsedMs: number;
 }
 
-const PAYMENTS = 'topologies/next/payments.yaml';
+const PAYMENTS = 'topologies/payments.yaml';
 const PARTITIONS = 4;
 const ALL = ['0', '1', '2', '3'];
 const DAY = 86_400_000;

@@ -30,7 +30,7 @@ function metricViews(partial: GroupPartial): Record<string, JsonValue> {
   );
 }
 
-const topologies = ['topologies/next/payments.yaml', 'topologies/next/shipments.yaml'];
+const topologies = ['topologies/payments.yaml', 'topologies/shipments.yaml'];
 
 describe.each(topologies)('%s under faults', (file) => {
   let scenario: ProgramScenario | undefined;

@@ -6,7 +6,7 @@ import { metricDefinitions } from '../../src/metrics/index.js';
 import { eventually } from '../helpers/env.js';
 import { dashboardTopology } from '../../scripts/dashboards/dashboard-topology.js';
 import { topologyDashboard } from '../../scripts/dashboards/topology-dashboard.js';
-import { loadTopology } from '../../src/topology/index.js';
+import { loadAnyTopology } from '../../src/topology/index.js';
 import {
   dataPanels,
   interpolate,
@@ -296,15 +296,15 @@ describe('a real Prometheus scraping streamfold workers', () => {
       topologies.map(async (t) => ({
         ...t,
         instance: await scrape(prom, t.worker, t.scenario.dir),
-        topology: loadTopology(t.scenario.file),
+        topology: loadAnyTopology(t.scenario.file),
       })),
     );
     const producer = keepProducing();
 
     for (const run of runs) {
-      const { group } = run.topology.source;
+      const { group } = run.topology.topology.source;
       await eventually(
-        `${run.topology.name}: its worker exports the lag of every partition for ${group}`,
+        `${run.topology.topology.name}: its worker exports the lag of every partition for ${group}`,
         async () => {
           const [count] = await prom.vector(
             `count(streamfold_consumer_lag{job="${JOB}", instance="${run.instance}", group="${group}"})`,
@@ -315,10 +315,10 @@ describe('a real Prometheus scraping streamfold workers', () => {
         250,
       );
       await eventually(
-        `${run.topology.name}: a partition handoff observed and records applied`,
+        `${run.topology.topology.name}: a partition handoff observed and records applied`,
         async () => {
           const [handoffs] = await prom.vector(
-            `sum(streamfold_partition_handoff_seconds_count{job="${JOB}", topology="${run.topology.name}"})`,
+            `sum(streamfold_partition_handoff_seconds_count{job="${JOB}", topology="${run.topology.topology.name}"})`,
           );
           const [applied] = await prom.vector(
             `sum(streamfold_records_processed_total{job="${JOB}", instance="${run.instance}", result="applied"})`,
@@ -345,7 +345,7 @@ describe('a real Prometheus scraping streamfold workers', () => {
     const summary: string[] = [];
     for (const run of runs) {
       const dashboard = topologyDashboard(dashboardTopology(run.topology)) as unknown as Dashboard;
-      expect(dashboard.uid).toBe(`streamfold-topology-${run.topology.name}`);
+      expect(dashboard.uid).toBe(`streamfold-topology-${run.topology.topology.name}`);
       let checked = 0;
       for (const mode of ['saved', 'every-value'] as const satisfies readonly SelectionMode[]) {
         const where = `${dashboard.title} (generated for ${run.scenario.file}, ${mode} selection)`;

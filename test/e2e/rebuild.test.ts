@@ -460,20 +460,20 @@ describe('streamfold rebuild', () => {
       expect(code).toBe(1);
       expect(reconciled).toMatchObject({
         ok: false,
-        orders: {
+        states: {
           ok: false,
           mismatchCount: 1,
           mismatches: [
             {
               partition: p,
-              orderId,
+              key: orderId,
               diffs: { totalCents: { expected: state.totalCents, actual: state.totalCents + 1 } },
             },
           ],
           missing: 0,
           unexpected: 0,
         },
-        revenue: { ok: true },
+        aggregates: { revenue: { ok: true } },
         applied: { ok: true },
         dlt: { ok: true },
       });
@@ -537,8 +537,8 @@ describe('streamfold rebuild', () => {
         expect(report).toMatchObject({
           ok: outcome === 'switched',
           applied: { ok: true },
-          revenue: { ok: true },
-          orders: { mismatchCount: outcome === 'switched' ? 0 : 1 },
+          aggregates: { revenue: { ok: true } },
+          states: { mismatchCount: outcome === 'switched' ? 0 : 1 },
         });
         expect(await worker.stop()).toEqual({ code: 0, signal: null });
       } finally {

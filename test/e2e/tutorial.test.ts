@@ -14,7 +14,7 @@ import { ProgramScenario } from '../helpers/program-scenario.js';
 const root = new URL('../../', import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
 const tutorial = read('docs/tutorial.md');
-const file = 'topologies/next/tickets.yaml';
+const file = 'topologies/tickets.yaml';
 
 /** The fenced blocks of one language in the page, in order. */
 function blocks(language: string): string[] {
@@ -37,7 +37,9 @@ describe('the tutorial', () => {
     const schema = fileURLToPath(new URL('topologies/schemas/', root));
     writeFileSync(
       bad,
-      read(file).replace('../schemas/', schema).replace('to: resolved }', 'to: reslved }'),
+      read(file)
+        .replace('schema: schemas/', `schema: ${schema}`)
+        .replace('to: resolved }', 'to: reslved }'),
     );
     const result = await runCli(['validate', bad]);
     expect(result.code).toBe(1);

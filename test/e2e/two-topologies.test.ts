@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomersSection, DltSection, ReconcileReport } from '../../src/reconcile/index.js';
+import type { DltSection } from '../../src/reconcile/index.js';
+import type { ProgramReconcileReport } from '../../src/reconcile/program/index.js';
 import { Scenario } from '../helpers/scenario.js';
 import { workerHttpUrl } from '../helpers/worker-http-url.js';
 import { readAll, readDistinct, referenceOf } from '../helpers/windows-topic.js';
@@ -12,12 +13,14 @@ interface SimSummary {
   kinds: { event: number; duplicate: number; malformed: number; invalid: number };
 }
 
-/** A record of the aggregates topic. */
+/** A record of the aggregates topic: a group's metrics in one partition after a batch. */
 interface AggregateUpdate {
   aggregate: string;
-  key: string;
   partition: number;
-  state: unknown;
+  group: { customerId: string };
+  value: Record<string, unknown>;
+  firstOffset: number;
+  lastOffset: number;
 }
 
 async function getJson(url: URL): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -92,8 +95,8 @@ describe('two topologies over one input topic', () => {
       orders.reconcile(),
       customers.reconcile(),
     ]);
-    const ordersReport = ordersRun.report as unknown as ReconcileReport;
-    const customersReport = customersRun.report as unknown as ReconcileReport;
+    const ordersReport = ordersRun.report as unknown as ProgramReconcileReport;
+    const customersReport = customersRun.report as unknown as ProgramReconcileReport;
     expect(ordersReport.topology).toBe('orders');
     expect(customersReport.topology).toBe('customers');
 
@@ -102,7 +105,7 @@ describe('two topologies over one input topic', () => {
       expect(report.input.records).toBe(sim.records);
       expect(report.input.invalid).toBe(sim.kinds.malformed);
       expect(report.input.duplicates).toBe(sim.kinds.duplicate);
-      expect(report.orders).toMatchObject({
+      expect(report.states).toMatchObject({
         ok: true,
         mismatchCount: 0,
         missing: 0,
@@ -113,11 +116,11 @@ describe('two topologies over one input topic', () => {
     expect(customersReport.input).toEqual(ordersReport.input);
 
     // Each topology's own extra: windows for orders, customer partials for customers.
-    expect(ordersReport.customers).toBeUndefined();
+    expect(ordersReport.aggregates['customer-value']).toBeUndefined();
     expect(ordersReport.windows).toMatchObject({ ok: true, problemCount: 0 });
     expect(ordersReport.windows!.expectedClosed).toBeGreaterThan(10);
     expect(customersReport.windows).toBeUndefined();
-    const customersSection = customersReport.customers as CustomersSection;
+    const customersSection = customersReport.aggregates['customer-value']!;
     expect(customersSection).toMatchObject({ ok: true, mismatchCount: 0, mismatches: [] });
     expect(customersSection.expected).toBeGreaterThan(100);
     expect(customersSection.actual).toBe(customersSection.expected);
@@ -143,8 +146,8 @@ describe('two topologies over one input topic', () => {
       });
     }
     // The sections first (their differences make the failure message), then the verdicts.
-    expect(ordersReport.revenue.ok).toBe(true);
-    expect(customersReport.revenue.ok).toBe(true);
+    expect(ordersReport.aggregates.revenue?.ok).toBe(true);
+    expect(customersReport.aggregates.revenue).toBeUndefined();
     expect(ordersReport.ok).toBe(true);
     expect(ordersRun.code).toBe(0);
     expect(customersReport.ok).toBe(true);
@@ -171,9 +174,10 @@ describe('two topologies over one input topic', () => {
     for (const r of updates.distinct) {
       const update = JSON.parse(r.value!.toString('utf8')) as AggregateUpdate;
       expect(update.aggregate).toBe('customer-value');
-      expect(r.key?.toString()).toBe(update.key);
+      const { customerId } = update.group;
+      expect(r.key?.toString()).toBe(customerId);
       const partials = lastPartials.get(update.partition) ?? new Map<string, unknown>();
-      lastPartials.set(update.partition, partials.set(update.key, update.state));
+      lastPartials.set(update.partition, partials.set(customerId, { customerId, ...update.value }));
     }
     const expectedPartials = ref.customers.perPartition();
     expect([...lastPartials.keys()].sort()).toEqual([...expectedPartials.keys()]);

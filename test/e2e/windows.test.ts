@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TopicRecord } from '../../src/kafka/read-topic.js';
-import type { ReconcileReport } from '../../src/reconcile/index.js';
+import type { ProgramReconcileReport } from '../../src/reconcile/program/index.js';
 import { sumWindows, type RefWindowResult } from '../../src/reconcile/reference-windows.js';
 import { eventually } from '../helpers/env.js';
 import { KafkaTestKit } from '../helpers/kafka.js';
@@ -191,6 +191,30 @@ function expectedViews(results: readonly RefWindowResult[], size: string) {
   }));
 }
 
+/** A record of the windows topic: one closed window of one aggregate, its groups' metrics. */
+interface ProgramWindowValue {
+  aggregate: string;
+  partition: number;
+  size: string;
+  sizeMs: number;
+  start: number;
+  end: number;
+  groups: Record<string, { cents: number }>;
+  closedBy: 'watermark' | 'idle';
+}
+
+/** The revenue window as the reference states it: currency → cents. */
+function asRefWindow(value: ProgramWindowValue): RefWindowResult {
+  expect(value.aggregate).toBe('revenue');
+  const { groups, partition, size, sizeMs, start, end, closedBy } = value;
+  const totals = Object.fromEntries(
+    Object.entries(groups)
+      .map(([currency, metrics]) => [currency, metrics.cents] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return { partition, size, sizeMs, start, end, totals, closedBy };
+}
+
 interface LateRef {
   partition: number;
   offset: number;
@@ -332,9 +356,9 @@ describe('tumbling windows of event time', () => {
     // The windows topic: one record per closed window, exactly the reference's results.
     const emitted = await readDistinct(scenario.topics.windows!);
     const results = emitted.distinct.map((r) => {
-      const value = JSON.parse(r.value!.toString('utf8')) as RefWindowResult;
-      expect(r.key?.toString()).toBe(`${value.size}/${value.start}`);
-      return value;
+      const value = JSON.parse(r.value!.toString('utf8')) as ProgramWindowValue;
+      expect(r.key?.toString()).toBe(`revenue/${value.size}/${value.start}`);
+      return asRefWindow(value);
     });
     expect(results.sort(byWindow)).toEqual(expected);
     // Without crashes nothing is published twice, and sf-ids tell windows apart.
@@ -383,7 +407,7 @@ describe('tumbling windows of event time', () => {
     }
 
     const { code, report: raw } = await scenario.reconcile();
-    const report = raw as unknown as ReconcileReport;
+    const report = raw as unknown as ProgramReconcileReport;
     expect(report.windows).toEqual({
       ok: true,
       expectedClosed: expected.length,
@@ -392,6 +416,14 @@ describe('tumbling windows of event time', () => {
       late: { expected: designedLate.length, actual: designedLate.length },
       problemCount: 0,
       problems: [],
+      perAggregate: {
+        revenue: {
+          expectedClosed: expected.length,
+          expectedOpen: 0,
+          actual: expected.length,
+          problemCount: 0,
+        },
+      },
     });
     expect(report.ok).toBe(true);
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 /**
  * Shards the engine writes for a fixed set of order events: folded with the order programs of
- * topologies/next (program layout) and with today's built-in lifecycle (order layout), both
+ * topologies/ (program layout) and with today's built-in lifecycle (order layout), both
  * through the commit script into a real Redis, so queries of either engine can be compared on the
  * same events.
  */

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import type { RedisConnection } from '../../src/state/index.js';
 import { afterEach, beforeEach } from 'vitest';
 import { connectKafka, createAdmin, type Admin } from '../../src/kafka/index.js';
@@ -15,15 +16,62 @@ export interface ReconcileReport {
   [section: string]: unknown;
 }
 
-/** What a scenario's topology file holds besides source, event and the four base outputs. */
+/** What a scenario's topology holds besides the input and the base outputs. */
 export interface ScenarioTopology {
   /** Topology name (state namespace); default `orders`. */
   name?: string;
+  /** The revenue aggregate's windows; none when absent. */
   windows?: { sizes: string[]; grace?: string; idleTimeout?: string };
+  /** Aggregates of topologies/customers.yaml to add (`customer-value`). */
   aggregates?: string[];
   parking?: { maxAttempts: number };
   /** Leave out status, revenue and anomalies (a topology that only aggregates). */
   aggregatesOnly?: boolean;
+}
+
+const topologiesDir = fileURLToPath(new URL('../../topologies/', import.meta.url));
+
+type Doc = Record<string, unknown>;
+
+function shipped(name: 'orders' | 'customers'): Doc {
+  return parse(readFileSync(path.join(topologiesDir, `${name}.yaml`), 'utf8')) as Doc;
+}
+
+/**
+ * A scenario's topology in the language: topologies/orders.yaml (or customers.yaml for a
+ * topology that only aggregates) with the scenario's names, windows, aggregates and parking.
+ */
+function scenarioDocument(
+  shape: ScenarioTopology,
+  input: { topic: string; group: string; partitions: number },
+  outputs: Record<string, string | undefined>,
+): Doc {
+  const orders = shipped('orders');
+  const customers = shipped('customers');
+  const base = shape.aggregatesOnly ? customers : orders;
+  const extra = (customers.aggregates as Doc[]).filter((a) =>
+    (shape.aggregates ?? []).includes(a.name as string),
+  );
+  const revenue = (orders.aggregates as Doc[]).map((a) => {
+    const rest = Object.fromEntries(Object.entries(a).filter(([field]) => field !== 'windows'));
+    return shape.windows ? { ...rest, windows: shape.windows } : rest;
+  });
+  const baseInput = base.input as Doc;
+  return {
+    ...base,
+    name: shape.name ?? 'orders',
+    description: 'e2e',
+    input: {
+      ...baseInput,
+      ...input,
+      schema: path.join(topologiesDir, baseInput.schema as string),
+    },
+    aggregates: shape.aggregatesOnly ? extra : [...revenue, ...extra],
+    ...(shape.parking ? { parking: shape.parking } : {}),
+    outputs,
+    // A windows view needs the windows.
+    queries: (base.queries as Doc[]).filter((q) => q.view !== 'totals-windows' || shape.windows),
+  };
 }
 
 /**
@@ -73,24 +121,24 @@ export class Scenario {
       anomalies: t('anomalies'),
       deadLetter: t('dlt'),
       ...(shape.windows ? { windows: t('windows'), late: t('late') } : {}),
-      ...(shape.aggregates ? { aggregates: t('aggregates') } : {}),
+      ...(shape.aggregatesOnly ? { aggregates: t('aggregates') } : {}),
     };
-    const { source, ...all } = this.topics;
+    const all = this.topics;
+    // The revenue aggregate publishes to the revenue topic; every aggregate shares one output.
     const outputs = shape.aggregatesOnly
       ? { deadLetter: all.deadLetter, aggregates: all.aggregates }
-      : all;
+      : {
+          status: all.status,
+          aggregates: all.revenue,
+          anomalies: all.anomalies,
+          deadLetter: all.deadLetter,
+          ...(all.windows ? { windows: all.windows, late: all.late } : {}),
+        };
     writeFileSync(
       this.file,
-      stringify({
-        name: this.topology,
-        description: 'e2e',
-        source: { topic: source, group: this.group, partitions, replicationFactor: 1 },
-        event: { schema: 'order-event/v1', maxValueBytes: 65536 },
-        ...(shape.aggregates ? { aggregates: shape.aggregates } : {}),
-        ...(shape.windows ? { windows: shape.windows } : {}),
-        ...(shape.parking ? { parking: shape.parking } : {}),
-        outputs,
-      }),
+      stringify(
+        scenarioDocument(shape, { topic: all.source, group: this.group, partitions }, outputs),
+      ),
     );
   }
 

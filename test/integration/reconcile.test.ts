@@ -20,11 +20,14 @@ import { KafkaTestKit } from '../helpers/kafka.js';
 const PARTITIONS = 3;
 
 /**
- * topologies/orders.yaml with this test's own names, so nothing is shared with other runs, and
+ * the built-in order topology (test/fixtures/legacy/orders.yaml) with this test's own names, so nothing is shared with other runs, and
  * without its windows (their reconciliation is tested end to end).
  */
 function topologyFor(input: string, deadLetter: string): CompiledTopology {
-  const doc = parse(readFileSync('topologies/orders.yaml', 'utf8')) as Record<string, unknown>;
+  const doc = parse(readFileSync('test/fixtures/legacy/orders.yaml', 'utf8')) as Record<
+    string,
+    unknown
+  >;
   delete doc.windows;
   const source = doc.source as Record<string, unknown>;
   return compileTopology(

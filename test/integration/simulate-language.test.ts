@@ -87,8 +87,8 @@ describe('streamfold simulate and topics create on a language topology', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sf-simulate-'));
     file = path.join(dir, 'payments.yaml');
     const input = uniqueName('payments-sim');
-    const text = readFileSync(`${topologies}next/payments.yaml`, 'utf8')
-      .replace('schema: ../schemas/', `schema: ${topologies}schemas/`)
+    const text = readFileSync(`${topologies}payments.yaml`, 'utf8')
+      .replace('schema: schemas/', `schema: ${topologies}schemas/`)
       .replace('partitions: 6', `partitions: ${PARTITIONS}`)
       .replace('topic: payment-events', `topic: ${input}`)
       .replaceAll(/: payment-([a-z-]+)$/gm, `: ${input}-$1`);

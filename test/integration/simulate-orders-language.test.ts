@@ -1,7 +1,7 @@
 /**
  * `simulate <file> --orders N` runs the order simulator whatever the topology's format: on the
- * language version of the order topology (topologies/next/orders.yaml) it produces the records
- * it produces today on topologies/orders.yaml, byte for byte, so the switch-over changes no
+ * language version of the order topology (topologies/orders.yaml) it produces the records
+ * it produced on the built-in format (test/fixtures/legacy/orders.yaml), byte for byte, so the switch-over changes no
  * stream a command line makes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ describe('streamfold simulate --orders on the language version of the order topo
     const topic = await kit.createTopic(`simulate-${name}`, PARTITIONS);
     const file = path.join(dir, `${name}.yaml`);
     const text = readFileSync(`${topologies}${shipped}`, 'utf8')
-      .replace('schema: ../schemas/', `schema: ${topologies}schemas/`)
+      .replace('schema: schemas/', `schema: ${topologies}schemas/`)
       .replace('partitions: 6', `partitions: ${PARTITIONS}`)
       .replace('topic: order-events', `topic: ${topic}`);
     writeFileSync(file, text);
@@ -82,8 +82,8 @@ describe('streamfold simulate --orders on the language version of the order topo
   }
 
   it('produces the keys and values of the legacy topology, byte for byte', async () => {
-    const [legacyFile, legacyTopic] = await copy('orders.yaml', 'legacy');
-    const [languageFile, languageTopic] = await copy('next/orders.yaml', 'language');
+    const [legacyFile, legacyTopic] = await copy('../test/fixtures/legacy/orders.yaml', 'legacy');
+    const [languageFile, languageTopic] = await copy('orders.yaml', 'language');
     const args = ['--orders', '200', '--seed', '3', '--json'];
     const legacySummary = JSON.parse(await streamfold(['simulate', legacyFile, ...args])) as Record<
       string,

@@ -1,6 +1,6 @@
 /**
  * `streamfold query order|revenue|windows|customer`: today's order answers, for either format of
- * the topology. A legacy file is read in the order layout; a language file (topologies/next) runs
+ * the topology. A legacy file is read in the order layout; a language file (topologies/) runs
  * the view of the same name in its `queries:` section (../order-named-queries.ts). Both print the
  * same JSON with --json and the same text without, through ../order-query-output.ts.
  */

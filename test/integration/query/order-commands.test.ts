@@ -1,6 +1,6 @@
 /**
  * `streamfold query order|revenue|windows|customer` on the language versions of the order
- * topologies (topologies/next) print what they print today on topologies/orders.yaml and
+ * topologies (topologies/) print what they print today on topologies/orders.yaml and
  * customers.yaml, byte for byte, with and without --json, with the same exit codes: the same
  * events folded by both engines into real shards (../../helpers/order-shards.ts).
  */
@@ -65,10 +65,14 @@ describe('query order, revenue, windows and customer on language topologies', ()
 
   beforeAll(async () => {
     redis = await connectRedis(createRedis(testConnection()));
-    await writeProgramShards(redis, prefix, loadLanguageTopology('topologies/next/orders.yaml'));
-    await writeProgramShards(redis, prefix, loadLanguageTopology('topologies/next/customers.yaml'));
-    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/orders.yaml'));
-    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/customers.yaml'));
+    await writeProgramShards(redis, prefix, loadLanguageTopology('topologies/orders.yaml'));
+    await writeProgramShards(redis, prefix, loadLanguageTopology('topologies/customers.yaml'));
+    await writeLegacyShards(redis, legacyPrefix, loadTopology('test/fixtures/legacy/orders.yaml'));
+    await writeLegacyShards(
+      redis,
+      legacyPrefix,
+      loadTopology('test/fixtures/legacy/customers.yaml'),
+    );
   });
 
   afterAll(async () => {
@@ -103,8 +107,8 @@ describe('query order, revenue, windows and customer on language topologies', ()
     return [legacy, language];
   }
 
-  const orders = ['topologies/orders.yaml', 'topologies/next/orders.yaml'] as const;
-  const customers = ['topologies/customers.yaml', 'topologies/next/customers.yaml'] as const;
+  const orders = ['test/fixtures/legacy/orders.yaml', 'topologies/orders.yaml'] as const;
+  const customers = ['test/fixtures/legacy/customers.yaml', 'topologies/customers.yaml'] as const;
   const windowRanges: readonly (readonly string[])[] = [
     ['--size', '1m', '--from', String(s(0)), '--to', String(s(4100))],
     ['--size', '1h', '--from', String(T - 3_600_000), '--to', String(s(7200))],
@@ -197,7 +201,7 @@ describe('query order, revenue, windows and customer on language topologies', ()
   });
 
   it('refuse a language topology without the named query, naming its file and entry', async () => {
-    const file = 'topologies/next/orders.yaml';
+    const file = 'topologies/orders.yaml';
     const run = await streamfold(['customer', 'c-1', file, '--state-prefix', prefix]);
     expect(run.error).toBeInstanceOf(ConfigError);
     expect((run.error as ConfigError).message).toBe(

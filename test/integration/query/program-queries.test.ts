@@ -1,6 +1,6 @@
 /**
  * The program queries over real shards: the same order events folded by the engine with the
- * orders and customers programs of topologies/next (program layout) and by today's built-in
+ * orders and customers programs of topologies/ (program layout) and by today's built-in
  * lifecycle with topologies/orders.yaml and customers.yaml (order layout), both through the
  * commit script into a real Redis. The program's state, totals, windows and group views give
  * today's queries' JSON byte for byte, and equal what the independent interpreter computes.
@@ -73,12 +73,16 @@ describe('program queries over shards the engine wrote', () => {
 
   beforeAll(async () => {
     redis = await connectRedis(createRedis(testConnection()));
-    ordersProgram = loadLanguageTopology('topologies/next/orders.yaml');
-    customersProgram = loadLanguageTopology('topologies/next/customers.yaml');
+    ordersProgram = loadLanguageTopology('topologies/orders.yaml');
+    customersProgram = loadLanguageTopology('topologies/customers.yaml');
     await writeProgramShards(redis, prefix, ordersProgram);
     await writeProgramShards(redis, prefix, customersProgram);
-    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/orders.yaml'));
-    await writeLegacyShards(redis, legacyPrefix, loadTopology('topologies/customers.yaml'));
+    await writeLegacyShards(redis, legacyPrefix, loadTopology('test/fixtures/legacy/orders.yaml'));
+    await writeLegacyShards(
+      redis,
+      legacyPrefix,
+      loadTopology('test/fixtures/legacy/customers.yaml'),
+    );
   });
 
   afterAll(async () => {
@@ -158,7 +162,7 @@ describe('program queries over shards the engine wrote', () => {
         from,
         to,
       );
-      const legacy = loadTopology('topologies/orders.yaml').windows?.sizes.find(
+      const legacy = loadTopology('test/fixtures/legacy/orders.yaml').windows?.sizes.find(
         (w) => w.label === size,
       );
       if (legacy === undefined) throw new Error(`no legacy size ${size}`);
@@ -285,7 +289,10 @@ describe('program queries over shards the engine wrote', () => {
 
   it("GET /state/:key answers as today's GET /orders/:id, applied offsets included", async () => {
     const program = programQueryRoutes(ordersProgram, () => programReader('orders'));
-    const today = queryRoutes(() => legacyReader('orders'), loadTopology('topologies/orders.yaml'));
+    const today = queryRoutes(
+      () => legacyReader('orders'),
+      loadTopology('test/fixtures/legacy/orders.yaml'),
+    );
     for (const key of ['o-1', 'o-4', 'o-6', 'o-9']) {
       const [ours, theirs] = await Promise.all([
         get(program, `/state/${key}`),
@@ -301,12 +308,12 @@ describe('program queries over shards the engine wrote', () => {
     });
   });
 
-  it("the queries: sections of topologies/next answer today's paths byte for byte", async () => {
+  it("the queries: sections of topologies/ answer today's paths byte for byte", async () => {
     // Today's routes of each topology serve all four paths: each answers for its own.
     const pairs = [
       [
         namedQueryRoutes(ordersProgram, () => programReader('orders')),
-        queryRoutes(() => legacyReader('orders'), loadTopology('topologies/orders.yaml')),
+        queryRoutes(() => legacyReader('orders'), loadTopology('test/fixtures/legacy/orders.yaml')),
         [
           '/orders/o-1',
           '/orders/o-4',
@@ -321,7 +328,10 @@ describe('program queries over shards the engine wrote', () => {
       ],
       [
         namedQueryRoutes(customersProgram, () => programReader('customers')),
-        queryRoutes(() => legacyReader('customers'), loadTopology('topologies/customers.yaml')),
+        queryRoutes(
+          () => legacyReader('customers'),
+          loadTopology('test/fixtures/legacy/customers.yaml'),
+        ),
         ['/customers/c-1', '/customers/c-2', '/customers/c-3', '/customers/c-9'],
       ],
     ] as const;

@@ -38,9 +38,9 @@ import { KafkaTestKit } from '../../helpers/kafka.js';
 const PARTITIONS = 3;
 const BATCH = 7;
 
-/** topologies/next/payments.yaml with this test's own name and topics. */
+/** topologies/payments.yaml with this test's own name and topics. */
 function topologyFor(input: string, deadLetter: string, late?: string): LanguageTopology {
-  const base = loadLanguageTopology('topologies/next/payments.yaml');
+  const base = loadLanguageTopology('topologies/payments.yaml');
   return {
     ...base,
     name: uniqueName('prec'),

@@ -9,7 +9,7 @@ import { loadLanguageTopology } from '../../../src/topology/language/index.js';
 import { loadTopologyModule } from '../../../src/topology/load-topology-module.js';
 import { minimalSpec } from './minimal-spec.js';
 
-const parcelsFile = fileURLToPath(new URL('../../../topologies/next/parcels.ts', import.meta.url));
+const parcelsFile = fileURLToPath(new URL('../../../topologies/parcels.ts', import.meta.url));
 
 function refusal(spec: unknown, url?: string): { message: string; issues: unknown } {
   try {
@@ -22,7 +22,7 @@ function refusal(spec: unknown, url?: string): { message: string; issues: unknow
 }
 
 describe('defineTopology', () => {
-  it('compiles topologies/next/parcels.ts into its program, with the reducer on its state', async () => {
+  it('compiles topologies/parcels.ts into its program, with the reducer on its state', async () => {
     const parcels = await loadTopologyModule(parcelsFile);
     const { program } = parcels;
     expect(parcels.kind).toBe('language');
@@ -117,7 +117,7 @@ describe('defineTopology', () => {
 
   it('gives the same program as a YAML file of the same fields', () => {
     const yaml = loadLanguageTopology(
-      fileURLToPath(new URL('../../../topologies/next/shipments.yaml', import.meta.url)),
+      fileURLToPath(new URL('../../../topologies/shipments.yaml', import.meta.url)),
     );
     const { machine } = yaml.program;
     const defined = defineTopology(
@@ -126,7 +126,7 @@ describe('defineTopology', () => {
         input: {
           topic: 'shipment-events',
           group: 'streamfold-shipments',
-          schema: '../schemas/shipment-event.schema.json',
+          schema: 'schemas/shipment-event.schema.json',
           key: 'shipmentId',
           eventId: 'eventId',
           time: 'timestamp',
@@ -150,10 +150,10 @@ describe('defineTopology', () => {
         },
         outputs: { deadLetter: 'shipment-events-dlt' },
       },
-      { url: new URL('../../../topologies/next/shipments.ts', import.meta.url) },
+      { url: new URL('../../../topologies/shipments.ts', import.meta.url) },
     );
     expect(defined.program).toEqual({ ...yaml.program, aggregates: [] });
-    expect(defined.file).toBe('topologies/next/shipments.ts');
+    expect(defined.file).toBe('topologies/shipments.ts');
   });
 
   it('has no reducer when the spec gives none, or gives undefined', () => {

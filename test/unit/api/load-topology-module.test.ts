@@ -13,7 +13,7 @@ import {
   loadTopologyModule,
 } from '../../../src/topology/load-topology-module.js';
 
-const parcels = fileURLToPath(new URL('../../../topologies/next/parcels.ts', import.meta.url));
+const parcels = fileURLToPath(new URL('../../../topologies/parcels.ts', import.meta.url));
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const shown = (file: string): string => file.slice(process.cwd().length + 1);
@@ -44,7 +44,7 @@ describe('loadTopologyModule', () => {
   it('gives the default export, named after the file it was loaded from', async () => {
     const topology = await loadTopologyModule(parcels);
     expect(topology.name).toBe('parcels');
-    expect(topology.file).toBe('topologies/next/parcels.ts');
+    expect(topology.file).toBe('topologies/parcels.ts');
     expect(Object.isFrozen(topology)).toBe(true);
   });
 
@@ -103,7 +103,7 @@ describe('loadTopologyModule', () => {
 });
 
 describe('streamfold validate on a topology module', () => {
-  it('prints the ok line for topologies/next/parcels.ts and exits 0', async () => {
+  it('prints the ok line for topologies/parcels.ts and exits 0', async () => {
     expect(await validate(parcels)).toEqual({
       code: 0,
       out: `ok: ${parcels} (topology parcels, source parcel-events, group streamfold-parcels, 6 partitions)\n`,

@@ -1,6 +1,6 @@
 /**
  * A state's reducer (`StateShape.reduce`) run by the engine's fold and by the independent
- * interpreter of `reconcile`: on topologies/next/parcels.ts and a hand-written stream both leave
+ * interpreter of `reconcile`: on topologies/parcels.ts and a hand-written stream both leave
  * the same states and aggregates, the ones computed by hand; a reducer that returns what the
  * state cannot hold, or throws, fails the event with SF_REDUCER_FAILED in both.
  */
@@ -26,7 +26,7 @@ import { interpret, stepKey } from '../../../src/reconcile/interpreter/index.js'
 import { loadTopologyModule } from '../../../src/topology/load-topology-module.js';
 import { finalFields, parcelEvents } from './stream.js';
 
-const parcelsFile = fileURLToPath(new URL('../../../topologies/next/parcels.ts', import.meta.url));
+const parcelsFile = fileURLToPath(new URL('../../../topologies/parcels.ts', import.meta.url));
 const { program } = await loadTopologyModule(parcelsFile);
 
 function engine(p: Program): {

@@ -1,5 +1,5 @@
 /**
- * A hand-written stream for topologies/next/parcels.ts: three parcels on one partition, with a
+ * A hand-written stream for topologies/parcels.ts: three parcels on one partition, with a
  * duplicate and an anomaly among them, and the final states the parcels reducer must leave.
  */
 import type { JsonValue, ProgramEvent } from '../../../src/index.js';

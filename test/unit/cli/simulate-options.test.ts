@@ -6,9 +6,10 @@ import { loadAnyTopology } from '../../../src/topology/index.js';
 import { configIssues } from '../helpers/config-issues.js';
 
 const topologies = fileURLToPath(new URL('../../../topologies/', import.meta.url));
-const payments = loadAnyTopology(`${topologies}next/payments.yaml`);
-const orders = loadAnyTopology(`${topologies}orders.yaml`);
-const nextOrders = loadAnyTopology(`${topologies}next/orders.yaml`);
+const payments = loadAnyTopology(`${topologies}payments.yaml`);
+const legacy = fileURLToPath(new URL('../../fixtures/legacy/', import.meta.url));
+const orders = loadAnyTopology(`${legacy}orders.yaml`);
+const nextOrders = loadAnyTopology(`${topologies}orders.yaml`);
 const now = (): number => 1_800_000_000_000;
 
 describe('simulateOptions for a language topology', () => {

@@ -27,6 +27,9 @@ describe('dashboards/*.json', () => {
       'dashboards/consumer-lag.json',
       'dashboards/topology-customers.json',
       'dashboards/topology-orders.json',
+      'dashboards/topology-payments.json',
+      'dashboards/topology-shipments.json',
+      'dashboards/topology-tickets.json',
       'dashboards/worker-overview.json',
     ]);
   });

@@ -14,7 +14,9 @@ import {
 import { configIssues } from '../helpers/config-issues.js';
 
 const topologies = fileURLToPath(new URL('../../../topologies/', import.meta.url));
-const payments = `${topologies}next/payments.yaml`;
+const payments = `${topologies}payments.yaml`;
+/** The built-in format, kept as a fixture until it goes. */
+const legacyOrders = fileURLToPath(new URL('../../fixtures/legacy/orders.yaml', import.meta.url));
 const scratch = mkdtempSync(path.join(tmpdir(), 'sf-topology-topics-'));
 
 afterAll(() => {
@@ -35,7 +37,7 @@ describe('topologyTopics of a language topology', () => {
   });
 
   it('leaves out the outputs a file does not declare', () => {
-    expect(topologyTopics(loadLanguageTopology(`${topologies}next/customers.yaml`))).toEqual([
+    expect(topologyTopics(loadLanguageTopology(`${topologies}customers.yaml`))).toEqual([
       'order-events',
       'customer-events-dlt',
       'customer-value-updates',
@@ -43,7 +45,10 @@ describe('topologyTopics of a language topology', () => {
   });
 
   it('keeps the documented order whatever order the file writes its outputs in', () => {
-    const text = readFileSync(payments, 'utf8').replace('../schemas/', `${topologies}schemas/`);
+    const text = readFileSync(payments, 'utf8').replace(
+      'schema: schemas/',
+      'schema: ' + `${topologies}schemas/`,
+    );
     // Without aggregates, the aggregates output may go too.
     const reordered =
       text.slice(0, text.indexOf('\naggregates:\n') + 1) +
@@ -62,7 +67,7 @@ describe('topologyTopics of a language topology', () => {
 
   it("gives every topic the input's partitions and replication factor", () => {
     const text = readFileSync(payments, 'utf8')
-      .replace('../schemas/', `${topologies}schemas/`)
+      .replace('schema: schemas/', 'schema: ' + `${topologies}schemas/`)
       .replace('partitions: 6', 'partitions: 3')
       .replace('replicationFactor: 1', 'replicationFactor: 2');
     const file = path.join(scratch, 'layout.yaml');
@@ -76,7 +81,7 @@ describe('topologyTopics of a language topology', () => {
 
 describe('topologyTopics of a legacy topology', () => {
   it('lists the source, then its outputs, as before', () => {
-    const orders = loadTopology(`${topologies}orders.yaml`);
+    const orders = loadTopology(legacyOrders);
     expect(topologyTopics(orders)).toEqual([
       'order-events',
       'order-status',
@@ -97,9 +102,9 @@ describe('loadAnyTopology', () => {
     // The compiled validator is a new function per load: compare everything else.
     const { schema, ...rest } = loadLanguageTopology(payments);
     expect(language.topology).toMatchObject({ ...rest, schema: { json: schema.json } });
-    const legacy = loadAnyTopology(`${topologies}orders.yaml`);
+    const legacy = loadAnyTopology(legacyOrders);
     expect(legacy.kind).toBe('legacy');
-    expect(legacy.topology).toEqual(loadTopology(`${topologies}orders.yaml`));
+    expect(legacy.topology).toEqual(loadTopology(legacyOrders));
   });
 
   it('reports a language file with positions, and a missing file by name', () => {
@@ -107,7 +112,7 @@ describe('loadAnyTopology', () => {
     writeFileSync(
       file,
       readFileSync(payments, 'utf8')
-        .replace('../schemas/', `${topologies}schemas/`)
+        .replace('schema: schemas/', 'schema: ' + `${topologies}schemas/`)
         .replace('to: voided', 'to: voidd'),
     );
     const issues = configIssues(() => loadAnyTopology(file)) as readonly TopologyIssue[];

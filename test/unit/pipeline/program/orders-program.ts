@@ -1,6 +1,6 @@
 /**
  * The orders and customers programs written out by hand, as the compiler must build them from
- * topologies/next/orders.yaml and customers.yaml: fixtures for the fold's tests.
+ * topologies/orders.yaml and customers.yaml: fixtures for the fold's tests.
  */
 import type {
   Aggregate,

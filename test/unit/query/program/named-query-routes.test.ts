@@ -9,7 +9,7 @@ import type { ProgramShardReader } from '../../../../src/state/index.js';
 import { customersProgram, ordersProgram } from '../../pipeline/program/orders-program.js';
 import { MemoryProgramReader } from './memory-reader.js';
 
-/** The sections of topologies/next/orders.yaml and customers.yaml. */
+/** The sections of topologies/orders.yaml and customers.yaml. */
 const orders: NamedQueriedTopology = {
   name: 'orders',
   program: ordersProgram,

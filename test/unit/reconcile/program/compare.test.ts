@@ -14,7 +14,7 @@ import {
 import { MAX_LISTED } from '../../../../src/reconcile/types.js';
 import { loadLanguageTopology } from '../../../../src/topology/index.js';
 
-const { program } = loadLanguageTopology('topologies/next/payments.yaml');
+const { program } = loadLanguageTopology('topologies/payments.yaml');
 
 function payment(key: string, capturedCents = 0): KeyState {
   return {

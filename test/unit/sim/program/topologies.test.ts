@@ -12,7 +12,7 @@ import {
 } from '../../../../src/sim/program/index.js';
 import { loadLanguageTopology } from '../../../../src/topology/language/index.js';
 
-const dir = new URL('../../../../topologies/next/', import.meta.url).pathname;
+const dir = new URL('../../../../topologies/', import.meta.url).pathname;
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLanguageTopology } from '../../../../src/topology/index.js';
 import { customersProgram, ordersProgram } from '../../pipeline/program/orders-program.js';
 
-const dir = fileURLToPath(new URL('../../../../topologies/next/', import.meta.url));
+const dir = fileURLToPath(new URL('../../../../topologies/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 /** Every value of a data tree is frozen, down to the leaves. */
@@ -13,7 +13,7 @@ function deeplyFrozen(value: unknown): boolean {
   return Object.isFrozen(value) && Object.values(value).every(deeplyFrozen);
 }
 
-describe('the shipped language topologies (topologies/next/)', () => {
+describe('the shipped language topologies (topologies/)', () => {
   it('hold the four the engine switches to', () => {
     expect(files).toEqual(
       expect.arrayContaining(['customers.yaml', 'orders.yaml', 'payments.yaml', 'shipments.yaml']),

@@ -1,6 +1,6 @@
 // Parcel journeys with what the language cannot say, written in TypeScript (docs/language.md,
 // "The TypeScript API"): failed delivery attempts counted per parcel, the hubs it passed through
-// counted and listed in order. `streamfold validate topologies/next/parcels.ts` checks it.
+// counted and listed in order. `streamfold validate topologies/parcels.ts` checks it.
 import { defineTopology, type JsonValue } from 'streamfold';
 
 /** The hub an event names (`data.hub`), if it names one. */
@@ -20,7 +20,7 @@ export default defineTopology(
     input: {
       topic: 'parcel-events',
       group: 'streamfold-parcels',
-      schema: '../schemas/shipment-event.schema.json',
+      schema: 'schemas/shipment-event.schema.json',
       key: 'shipmentId',
       eventId: 'eventId',
       time: 'timestamp',
