@@ -11,7 +11,7 @@ import { plan } from '../src/sim/index.js';
 import { workerCli } from './paths.js';
 import { PrefixReference } from './reference.js';
 import { createTopics } from './topics.js';
-import { writeTopology } from './topology-file.js';
+import { writeOrdersTopology } from './topology-file.js';
 import type { BenchContext, Workload } from './types.js';
 
 export const DUPLICATES = 0.01;
@@ -34,9 +34,11 @@ export async function preload(
 ): Promise<Workload> {
   await createTopics(ctx.admin, partitions, [input]);
   // Only the source matters to `simulate`; the outputs are never created.
-  const topology = writeTopology(join(ctx.scratch, `${input}.yaml`), {
+  const topology = writeOrdersTopology(join(ctx.scratch, `${input}.yaml`), {
     name: 'bench-preload',
-    source: { topic: input, group: 'unused', partitions },
+    topic: input,
+    group: 'unused',
+    partitions,
     outputs: {
       status: 'unused-status',
       revenue: 'unused-revenue',

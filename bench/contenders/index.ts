@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { StateReader } from '../../src/state/index.js';
+import { ProgramReader } from '../../src/state/program-reader.js';
 import { contenderScript, kafkaStreamsJar, workerCli } from '../paths.js';
 import { totalsDiff, type Totals } from '../reference.js';
 import { createTopics, offsetTotal, topicSize } from '../topics.js';
-import { writeTopology } from '../topology-file.js';
+import { writeOrdersTopology } from '../topology-file.js';
 import type { BenchContext, Contender, ContenderId, Launch, Workload } from '../types.js';
 import type { ContenderSettings } from './process-kit.js';
 import { readChangelogTotals } from './changelog-totals.js';
@@ -136,9 +136,11 @@ const sut: Contender = {
       outputs.deadLetter,
     ]);
     const group = `${tag}-group`;
-    const file = writeTopology(join(ctx.scratch, `${tag}.yaml`), {
+    const file = writeOrdersTopology(join(ctx.scratch, `${tag}.yaml`), {
       name: TOPOLOGY,
-      source: { topic: workload.input, group, partitions: workload.partitions },
+      topic: workload.input,
+      group,
+      partitions: workload.partitions,
       outputs,
     });
     const statePrefix = tag;
@@ -164,11 +166,13 @@ const sut: Contender = {
       topics: Object.values(outputs),
       statePrefix,
       verify: async ({ committed }) => {
-        const reader = new StateReader(ctx.redis, statePrefix, TOPOLOGY);
+        const reader = new ProgramReader(ctx.redis, statePrefix, TOPOLOGY);
         const partitions = await reader.partitions();
         const actual: Totals = {};
-        for (const sub of (await reader.totals(partitions)).values()) {
-          for (const [currency, cents] of sub) actual[currency] = (actual[currency] ?? 0) + cents;
+        for (const groups of (await reader.partials('revenue', partitions)).values()) {
+          for (const [currency, partial] of groups) {
+            actual[currency] = (actual[currency] ?? 0) + Number(partial.cents ?? 0);
+          }
         }
         return [
           ...allCommitted(workload, committed),

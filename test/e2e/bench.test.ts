@@ -26,6 +26,7 @@ import {
 import { readTopic, topicRanges } from '../../src/kafka/read-topic.js';
 import { plan } from '../../src/sim/index.js';
 import { shardKeys, topologyKeys } from '../../src/state/keys.js';
+import { ProgramFields } from '../../src/state/program-fields.js';
 import { eventually, testConnection, testLogger, uniqueName } from '../helpers/env.js';
 import { OwnRedisServer } from '../helpers/redis-server.js';
 
@@ -359,14 +360,19 @@ describe('the harness’s correctness checks', () => {
       Object.entries(totals).map(([c, v]) => `${c} expected ${v}, got 0`),
     );
 
-    // The state the worker keeps: one revenue subtotal per partition shard.
+    // The state the worker keeps: the revenue aggregate's partial per currency and partition.
     const shards = [...full.keys()];
     await ctx.redis.sadd(topologyKeys(prefix, 'orders').partitions, ...shards.map(String));
-    for (const p of shards) {
-      const sub = partitionTotals(p);
-      if (Object.keys(sub).length > 0)
-        await ctx.redis.hset(shardKeys(prefix, 'orders', p).totals, sub);
-    }
+    const writePartials = async (p: number, sub: Record<string, number>) => {
+      for (const [currency, cents] of Object.entries(sub)) {
+        await ctx.redis.hset(
+          shardKeys(prefix, 'orders', p).aggregates,
+          ProgramFields.partial('revenue', currency),
+          JSON.stringify({ cents }),
+        );
+      }
+    };
+    for (const p of shards) await writePartials(p, partitionTotals(p));
     expect(await verify(full)).toEqual([]);
 
     const short = new Map(full);
@@ -377,7 +383,8 @@ describe('the harness’s correctness checks', () => {
 
     const shard = shards.find((p) => Object.keys(partitionTotals(p)).length > 0)!;
     const [currency] = someTotal(partitionTotals(shard));
-    await ctx.redis.hincrby(shardKeys(prefix, 'orders', shard).totals, currency, -1);
+    const sub = partitionTotals(shard);
+    await writePartials(shard, { [currency]: sub[currency]! - 1 });
     expect(await verify(full)).toEqual([
       `${currency} expected ${totals[currency]}, got ${totals[currency]! - 1}`,
     ]);
