@@ -1,10 +1,10 @@
-import type { MetricDefinition } from '../../src/metrics/catalogue.js';
+import { metricCatalogue, type MetricDefinition } from '../../src/metrics/catalogue.js';
 import type { AnyTopology } from '../../src/topology/index.js';
 
 /** An aggregate of a topology and the metrics exported per aggregate for it. */
 export interface AggregateMetrics {
   readonly name: string;
-  /** Series labelled `topology` and `aggregate`; none exist yet (see dashboardTopology). */
+  /** Series labelled `topology` and `aggregate`. */
   readonly metrics: readonly MetricDefinition[];
 }
 
@@ -21,9 +21,12 @@ export interface DashboardTopology {
   readonly aggregates: readonly AggregateMetrics[];
 }
 
+/** The metrics the worker exports per aggregate of a language topology. */
+const perAggregate: readonly MetricDefinition[] = [metricCatalogue.aggregateGroupsChanged];
+
 /**
- * The dashboard input of a topology of either format. The fold does not export per-aggregate
- * metrics yet, so every aggregate has none and gets no row.
+ * The dashboard input of a topology of either format. A language topology's aggregates get a row
+ * of their per-aggregate metrics; a built-in file's aggregates export none and get no row.
  */
 export function dashboardTopology(any: AnyTopology): DashboardTopology {
   const { topology } = any;
@@ -36,6 +39,9 @@ export function dashboardTopology(any: AnyTopology): DashboardTopology {
     description: topology.description,
     source: { topic: topology.source.topic, group: topology.source.group },
     outputs: { ...topology.outputs },
-    aggregates: aggregates.map((name) => ({ name, metrics: [] })),
+    aggregates: aggregates.map((name) => ({
+      name,
+      metrics: any.kind === 'language' ? perAggregate : [],
+    })),
   };
 }

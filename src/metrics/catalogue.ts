@@ -177,6 +177,12 @@ export const metricCatalogue = {
     help: 'Batches retried after a transient fault (Redis or Kafka unavailable).',
     labelNames: ['topic'],
   },
+  aggregateGroupsChanged: {
+    name: 'streamfold_aggregate_groups_changed_total',
+    type: 'counter',
+    help: 'Groups whose running partial a committed batch changed, per aggregate a topology declares (one record each on its aggregates topic, when it has one).',
+    labelNames: ['topology', 'aggregate'],
+  },
   buildInfo: {
     name: 'streamfold_build_info',
     type: 'gauge',

@@ -98,6 +98,7 @@ export class Metrics {
       this.handoffTopologies.add(topology);
       this.m.partitionHandoff.zero({ topology });
     }
+    for (const labels of topics.aggregates ?? []) this.m.aggregateGroupsChanged.inc(labels, 0);
   }
 
   /** Records received from Kafka, before any is skipped as already applied. */
@@ -195,6 +196,11 @@ export class Metrics {
   }
 
   /** From a partition's assignment to this worker's first committed batch of it. */
+  /** Groups of one aggregate whose partial a committed batch changed. */
+  recordAggregateChanges(topology: string, aggregate: string, groups: number): void {
+    this.m.aggregateGroupsChanged.inc({ topology, aggregate }, groups);
+  }
+
   observeHandoff(topology: string, seconds: number): void {
     this.handoffTopologies.add(topology);
     this.m.partitionHandoff.observe({ topology }, seconds);

@@ -16,6 +16,8 @@ export interface KnownTopics {
   readonly produced: readonly string[];
   /** Topology names (the `topology` label of the partition handoff histogram). */
   readonly topologies?: readonly string[];
+  /** A topology's aggregates (the labels of the per-aggregate counters). */
+  readonly aggregates?: readonly { readonly topology: string; readonly aggregate: string }[];
 }
 
 /** One scrape in the exposition format, as served on `/metrics`. */

@@ -14,6 +14,8 @@ export interface CommittedBatch {
   readonly lastOffset: number;
   readonly outputs: readonly DerivedRecord[];
   readonly counts: BatchCounts;
+  /** A program's batch: `<aggregate>|<group>` → new partial of every group it changed. */
+  readonly partials?: ReadonlyMap<string, unknown>;
 }
 
 /** What the processor reports as it goes (metrics, progress); must be cheap, never throw. */

@@ -4,6 +4,11 @@ import type { CommittedBatch, ProcessorObserver } from '../protocol/index.js';
 import type { SourceObserver } from '../source/index.js';
 import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 
+/** The aggregates a topology declares (a built-in file's carry no per-aggregate metrics). */
+function aggregateNames(topology: CompiledTopology | LanguageTopology): string[] {
+  return 'program' in topology ? topology.program.aggregates.map((a) => a.name) : [];
+}
+
 /** Per-batch figures for progress lines. */
 export interface BatchStats {
   partition: number;
@@ -35,6 +40,10 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
       consumed: [this.topic],
       produced: Object.values(topology.outputs),
       topologies: [topology.name],
+      aggregates: aggregateNames(topology).map((aggregate) => ({
+        topology: topology.name,
+        aggregate,
+      })),
     });
     metrics.setAssignedPartitions(this.topic, 0);
   }
@@ -116,6 +125,19 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
     this.metrics.recordCommitFailure(reason);
   }
 
+  /** Changed groups per aggregate: the field's part before the first `|` names it. */
+  private countAggregateChanges(partials: ReadonlyMap<string, unknown>): void {
+    if (partials.size === 0) return;
+    const perAggregate = new Map<string, number>();
+    for (const field of partials.keys()) {
+      const aggregate = field.slice(0, field.indexOf('|'));
+      perAggregate.set(aggregate, (perAggregate.get(aggregate) ?? 0) + 1);
+    }
+    for (const [aggregate, n] of perAggregate) {
+      this.metrics.recordAggregateChanges(this.topology.name, aggregate, n);
+    }
+  }
+
   committed(batch: CommittedBatch, records: readonly SourceRecord[]): void {
     const { metrics, topic } = this;
     const c = batch.counts;
@@ -137,6 +159,7 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
       }
     }
     for (const [out, n] of produced) metrics.recordProduced(out, n);
+    if (batch.partials !== undefined) this.countAggregateChanges(batch.partials);
     metrics.setPartition({
       group: this.group,
       topic,

@@ -10,11 +10,12 @@ import {
 
 /**
  * Every label a metric may carry. Each takes its values from a bounded set (a topology's
- * topics, its partitions, an `as const` object, the build); anything else, an order or customer
+ * topics, its partitions, the aggregates its file declares, an `as const` object, the build); anything else, an order or customer
  * id above all, would grow a series per value.
  */
 const boundedLabels = new Set([
   'topology',
+  'aggregate',
   'group',
   'topic',
   'partition',

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../../../src/metrics/index.js';
 import type { BatchResult, DerivedRecord, SourceRecord } from '../../../src/pipeline/types.js';
-import type { CompiledTopology } from '../../../src/topology/index.js';
+import { loadLanguageTopology, type CompiledTopology } from '../../../src/topology/index.js';
 import { WorkerTelemetry, type BatchStats } from '../../../src/worker/telemetry.js';
 
 const SOURCE = 'order-events';
@@ -336,5 +336,32 @@ describe('WorkerTelemetry', () => {
         le: '0.25',
       }),
     ).toBe(1);
+  });
+});
+
+describe('WorkerTelemetry of a language topology', () => {
+  const customers = loadLanguageTopology(
+    new URL('../../../topologies/customers.yaml', import.meta.url).pathname,
+  );
+  const labels = { topology: 'customers', aggregate: 'customer-value' };
+
+  it('counts the groups each committed batch changed, per aggregate, from a zeroed series', async () => {
+    const metrics = createMetrics(new Registry());
+    const telemetry = new WorkerTelemetry(metrics, customers);
+    const name = 'streamfold_aggregate_groups_changed_total';
+    expect(await value(metrics, name, labels)).toBe(0);
+    const batch = {
+      ...committedBatch(),
+      outputs: [],
+      partials: new Map([
+        ['customer-value|cus-1', { orders: 1 }],
+        ['customer-value|cus-2', { orders: 2 }],
+      ]),
+    };
+    telemetry.committed(batch, [sourceRecord(10)]);
+    telemetry.committed({ ...batch, partials: new Map() }, [sourceRecord(11)]);
+    telemetry.committed(batch, [sourceRecord(12)]);
+    expect(await value(metrics, name, labels)).toBe(4);
+    expect((await samples(metrics, name)).map((s) => s.labels)).toEqual([labels]);
   });
 });
