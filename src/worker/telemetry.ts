@@ -2,6 +2,7 @@ import type { Metrics, ProcessResult } from '../metrics/index.js';
 import type { SourceRecord } from '../pipeline/types.js';
 import type { CommittedBatch, ProcessorObserver } from '../protocol/index.js';
 import type { SourceObserver } from '../source/index.js';
+import { splitPartialField } from '../state/index.js';
 import type { CompiledTopology, LanguageTopology } from '../topology/index.js';
 
 /** The aggregates a topology declares (a built-in file's carry no per-aggregate metrics). */
@@ -125,12 +126,12 @@ export class WorkerTelemetry implements SourceObserver, ProcessorObserver {
     this.metrics.recordCommitFailure(reason);
   }
 
-  /** Changed groups per aggregate: the field's part before the first `|` names it. */
+  /** Changed groups per aggregate, read from the partials' field names. */
   private countAggregateChanges(partials: ReadonlyMap<string, unknown>): void {
     if (partials.size === 0) return;
     const perAggregate = new Map<string, number>();
     for (const field of partials.keys()) {
-      const aggregate = field.slice(0, field.indexOf('|'));
+      const { aggregate } = splitPartialField(field);
       perAggregate.set(aggregate, (perAggregate.get(aggregate) ?? 0) + 1);
     }
     for (const [aggregate, n] of perAggregate) {
